@@ -1,0 +1,4 @@
+"""MMSegmentation 0.28 compatible toolbox with CAC, on mmengine."""
+from .version import __version__, version_info
+
+__all__ = ['__version__', 'version_info']

@@ -1,0 +1,77 @@
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from mmseg.registry import PIXEL_SAMPLERS
+
+from .base_pixel_sampler import BasePixelSampler
+
+
+@PIXEL_SAMPLERS.register_module()
+class OHEMPixelSampler(BasePixelSampler):
+    """Online hard example mining over pixels.
+
+    Keeps the pixels whose ground-truth probability is below
+    ``max(thresh, p_k)`` where ``p_k`` is the ``min_kept * N``-th smallest
+    such probability in the batch, or, without ``thresh``, the
+    ``min_kept * N`` pixels of highest loss.
+
+    Args:
+        context: The decode head using the sampler (for ``ignore_index`` and
+            ``loss_decode``).
+        thresh: Probability threshold for hard pixels.
+        min_kept: Minimum number of pixels kept per image.
+    """
+
+    def __init__(self, context: nn.Module, thresh: Optional[float] = None,
+                 min_kept: int = 100000):
+        super().__init__()
+        assert min_kept > 1
+        self.context = context
+        self.thresh = thresh
+        self.min_kept = min_kept
+
+    @torch.no_grad()
+    def sample(self, seg_logit: torch.Tensor,
+               seg_label: torch.Tensor) -> torch.Tensor:
+        """Return a 0/1 weight map of shape (N, H, W).
+
+        Args:
+            seg_logit: Logits of shape (N, C, H, W).
+            seg_label: Labels of shape (N, 1, H, W).
+        """
+        assert seg_logit.shape[2:] == seg_label.shape[2:]
+        assert seg_label.shape[1] == 1
+        seg_label = seg_label.squeeze(1).long()
+        batch_kept = self.min_kept * seg_label.size(0)
+        ignore_index = self.context.ignore_index
+        valid = seg_label != ignore_index
+        seg_weight = seg_logit.new_zeros(seg_label.size())
+        valid_weight = seg_weight[valid]
+        if self.thresh is not None:
+            prob = F.softmax(seg_logit, dim=1)
+            gt = seg_label.clone().unsqueeze(1)
+            gt[gt == ignore_index] = 0
+            gt_prob = prob.gather(1, gt).squeeze(1)[valid]
+            sorted_prob, _ = gt_prob.sort()
+            if sorted_prob.numel() > 0:
+                min_threshold = sorted_prob[min(batch_kept,
+                                                sorted_prob.numel() - 1)]
+            else:
+                min_threshold = 0.0
+            threshold = max(min_threshold, self.thresh)
+            valid_weight[gt_prob < threshold] = 1.
+        else:
+            losses = self.context.loss_decode
+            if not isinstance(losses, nn.ModuleList):
+                losses = [losses]
+            pixel_loss = sum(
+                loss(seg_logit, seg_label, weight=None,
+                     ignore_index=ignore_index, reduction_override='none')
+                for loss in losses)
+            _, order = pixel_loss[valid].sort(descending=True)
+            valid_weight[order[:batch_kept]] = 1.
+        seg_weight[valid] = valid_weight
+        return seg_weight

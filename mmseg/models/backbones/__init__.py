@@ -1,0 +1,3 @@
+from .hrnet import HRNet
+
+__all__ = ['HRNet']

@@ -1,0 +1,193 @@
+import warnings
+from abc import ABCMeta, abstractmethod
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from mmseg.core.seg import build_pixel_sampler
+from mmseg.ops import resize
+from mmseg.registry import MODELS
+
+from ..losses import accuracy
+
+
+class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
+    """Base class of decode heads.
+
+    Args:
+        in_channels: Input channels (a list with ``input_transform``).
+        channels: Channels before ``conv_seg``.
+        num_classes: Number of classes.
+        out_channels: Channels of ``conv_seg``; 1 for binary segmentation
+            with a ``threshold``, else ``num_classes``.
+        threshold: Sigmoid threshold when ``out_channels == 1``.
+        dropout_ratio: Dropout before ``conv_seg`` (<= 0: none).
+        conv_cfg: Conv layer config.
+        norm_cfg: Norm layer config.
+        act_cfg: Activation config.
+        in_index: Index (or indices) of the backbone outputs to use.
+        input_transform: None (one input), 'resize_concat' (resize all to
+            the first and concatenate) or 'multiple_select' (a list).
+        loss_decode: Loss config, or a list of them; losses with the same
+            ``loss_name`` are summed.
+        ignore_index: Label ignored by losses and accuracy.
+        sampler: Pixel sampler config, e.g. ``OHEMPixelSampler``.
+        align_corners: ``align_corners`` of every resize.
+        init_cfg: Initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: Union[int, Sequence[int]],
+                 channels: int,
+                 *,
+                 num_classes: int,
+                 out_channels: Optional[int] = None,
+                 threshold: Optional[float] = None,
+                 dropout_ratio: float = 0.1,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = None,
+                 act_cfg: dict = dict(type='ReLU'),
+                 in_index: Union[int, Sequence[int]] = -1,
+                 input_transform: Optional[str] = None,
+                 loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False,
+                                  loss_weight=1.0),
+                 ignore_index: int = 255,
+                 sampler: Optional[dict] = None,
+                 align_corners: bool = False,
+                 init_cfg=dict(type='Normal', std=0.01,
+                               override=dict(name='conv_seg'))):
+        super().__init__(init_cfg)
+        self._init_inputs(in_channels, in_index, input_transform)
+        self.channels = channels
+        self.dropout_ratio = dropout_ratio
+        self.conv_cfg = conv_cfg
+        self.norm_cfg = norm_cfg
+        self.act_cfg = act_cfg
+        self.ignore_index = ignore_index
+        self.align_corners = align_corners
+
+        if out_channels is None:
+            if num_classes == 2:
+                warnings.warn('For binary segmentation, consider '
+                              '`out_channels=1` with a `threshold`')
+            out_channels = num_classes
+        if out_channels not in (num_classes, 1):
+            raise ValueError(
+                f'out_channels ({out_channels}) must equal num_classes '
+                f'({num_classes}), or be 1 for binary segmentation')
+        if out_channels == 1 and threshold is None:
+            threshold = 0.3
+            warnings.warn('threshold is not set for binary segmentation; '
+                          'using 0.3')
+        self.num_classes = num_classes
+        self.out_channels = out_channels
+        self.threshold = threshold
+
+        if isinstance(loss_decode, dict):
+            self.loss_decode = MODELS.build(loss_decode)
+        elif isinstance(loss_decode, (list, tuple)):
+            self.loss_decode = nn.ModuleList(
+                MODELS.build(cfg) for cfg in loss_decode)
+        else:
+            raise TypeError('loss_decode must be a dict or a list of dicts, '
+                            f'got {type(loss_decode)}')
+        self.sampler = None if sampler is None else build_pixel_sampler(
+            sampler, context=self)
+
+        self.conv_seg = nn.Conv2d(channels, self.out_channels, kernel_size=1)
+        self.dropout = nn.Dropout2d(dropout_ratio) if dropout_ratio > 0 \
+            else None
+
+    def extra_repr(self) -> str:
+        return (f'input_transform={self.input_transform}, '
+                f'ignore_index={self.ignore_index}, '
+                f'align_corners={self.align_corners}')
+
+    def _init_inputs(self, in_channels, in_index, input_transform) -> None:
+        if input_transform not in (None, 'resize_concat', 'multiple_select'):
+            raise ValueError(f'unknown input_transform {input_transform!r}')
+        self.input_transform = input_transform
+        self.in_index = in_index
+        if input_transform is None:
+            assert isinstance(in_channels, int) and isinstance(in_index, int)
+            self.in_channels = in_channels
+            return
+        assert isinstance(in_channels, (list, tuple))
+        assert isinstance(in_index, (list, tuple))
+        assert len(in_channels) == len(in_index)
+        self.in_channels = sum(in_channels) \
+            if input_transform == 'resize_concat' else in_channels
+
+    def _transform_inputs(self, inputs: List[torch.Tensor]):
+        """Select (and, for 'resize_concat', merge) the head's inputs."""
+        if self.input_transform is None:
+            return inputs[self.in_index]
+        inputs = [inputs[i] for i in self.in_index]
+        if self.input_transform == 'multiple_select':
+            return inputs
+        size = inputs[0].shape[2:]
+        return torch.cat([
+            resize(x, size=size, mode='bilinear',
+                   align_corners=self.align_corners) for x in inputs
+        ], dim=1)
+
+    @abstractmethod
+    def forward(self, inputs):
+        """Return segmentation logits."""
+
+    def forward_train(self, inputs, img_metas: List[dict],
+                      gt_semantic_seg: torch.Tensor,
+                      train_cfg: dict) -> Dict[str, torch.Tensor]:
+        """Losses of the head for a batch.
+
+        Args:
+            inputs: Multi-level features.
+            img_metas: Per-image meta dicts.
+            gt_semantic_seg: Labels of shape (N, 1, H, W).
+            train_cfg: The segmentor's training config.
+        """
+        return self.losses(self(inputs), gt_semantic_seg)
+
+    def forward_test(self, inputs, img_metas: List[dict],
+                     test_cfg: dict) -> torch.Tensor:
+        """Segmentation logits for inference."""
+        return self.forward(inputs)
+
+    def cls_seg(self, feat: torch.Tensor) -> torch.Tensor:
+        """Classify each pixel."""
+        if self.dropout is not None:
+            feat = self.dropout(feat)
+        return self.conv_seg(feat)
+
+    def _loss_modules(self) -> List[nn.Module]:
+        if isinstance(self.loss_decode, nn.ModuleList):
+            return list(self.loss_decode)
+        return [self.loss_decode]
+
+    def _sample_weight(self, seg_logit, seg_label):
+        if self.sampler is None:
+            return None
+        return self.sampler.sample(seg_logit, seg_label)
+
+    def losses(self, seg_logit: torch.Tensor,
+               seg_label: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Losses and ``acc_seg`` from logits and (N, 1, H, W) labels."""
+        seg_logit = resize(seg_logit.float(), size=seg_label.shape[2:],
+                           mode='bilinear', align_corners=self.align_corners)
+        seg_weight = self._sample_weight(seg_logit, seg_label)
+        seg_label = seg_label.squeeze(1)
+        loss = dict()
+        for loss_decode in self._loss_modules():
+            value = loss_decode(seg_logit, seg_label, weight=seg_weight,
+                                ignore_index=self.ignore_index)
+            add_loss(loss, loss_decode.loss_name, value)
+        loss['acc_seg'] = accuracy(seg_logit, seg_label,
+                                   ignore_index=self.ignore_index)
+        return loss
+
+
+def add_loss(losses: dict, name: str, value: torch.Tensor) -> None:
+    """Add ``value`` under ``name``, summing with an existing entry."""
+    losses[name] = losses[name] + value if name in losses else value

@@ -1,0 +1,14 @@
+from .accuracy import Accuracy, accuracy
+from .cross_entropy_loss import (
+                                 CrossEntropyLoss,
+                                 binary_cross_entropy,
+                                 cross_entropy,
+                                 mask_cross_entropy,
+)
+from .utils import get_class_weight, reduce_loss, weight_reduce_loss
+
+__all__ = [
+    'accuracy', 'Accuracy', 'cross_entropy', 'binary_cross_entropy',
+    'mask_cross_entropy', 'CrossEntropyLoss', 'reduce_loss',
+    'weight_reduce_loss', 'get_class_weight'
+]

@@ -1,0 +1,146 @@
+from abc import ABCMeta, abstractmethod
+from collections import OrderedDict
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from mmengine.config import ConfigDict
+from mmengine.model import BaseModel
+
+
+def as_config(cfg: Optional[dict]) -> Optional[ConfigDict]:
+    """Attribute access for train/test configs given as plain dicts."""
+    return None if cfg is None else ConfigDict(cfg)
+
+
+class BaseSegmentor(BaseModel, metaclass=ABCMeta):
+    """Base class of segmentors: the 0.28 API on an mmengine ``BaseModel``.
+
+    ``forward(img, img_metas, return_loss=True)`` behaves as in 0.28, and
+    mmengine's ``mode`` argument ('loss', 'predict', 'tensor') lets the
+    Runner and ``MMDistributedDataParallel`` drive the same model.
+    """
+
+    def __init__(self, init_cfg=None, data_preprocessor=None):
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+
+    @property
+    def with_neck(self) -> bool:
+        return getattr(self, 'neck', None) is not None
+
+    @property
+    def with_auxiliary_head(self) -> bool:
+        return getattr(self, 'auxiliary_head', None) is not None
+
+    @property
+    def with_decode_head(self) -> bool:
+        return getattr(self, 'decode_head', None) is not None
+
+    @abstractmethod
+    def extract_feat(self, img: torch.Tensor):
+        """Backbone (and neck) features."""
+
+    @abstractmethod
+    def encode_decode(self, img: torch.Tensor, img_metas: List[dict]):
+        """Logits at the input resolution."""
+
+    @abstractmethod
+    def forward_train(self, img, img_metas, gt_semantic_seg, **kwargs):
+        """Dict of losses for a batch."""
+
+    @abstractmethod
+    def simple_test(self, img, img_meta, rescale=True, **kwargs):
+        """Predictions from one scale."""
+
+    @abstractmethod
+    def aug_test(self, imgs, img_metas, rescale=True, **kwargs):
+        """Predictions averaged over augmentations."""
+
+    def forward_test(self, imgs, img_metas, **kwargs) -> List[np.ndarray]:
+        """Predict from one (``simple_test``) or several augmented views.
+
+        Args:
+            imgs: A list with one (N, C, H, W) batch per augmentation; a bare
+                tensor counts as a single view.
+            img_metas: A list (per augmentation) of lists of meta dicts.
+        """
+        if isinstance(imgs, torch.Tensor):
+            imgs, img_metas = [imgs], [img_metas]
+        if not isinstance(imgs, list) or not isinstance(img_metas, list):
+            raise TypeError('imgs and img_metas must be lists, got '
+                            f'{type(imgs)} and {type(img_metas)}')
+        if len(imgs) != len(img_metas):
+            raise ValueError(f'got {len(imgs)} image views but '
+                             f'{len(img_metas)} meta lists')
+        for metas in img_metas:
+            ori_shapes = {tuple(m['ori_shape']) for m in metas}
+            img_shapes = {tuple(m['img_shape']) for m in metas}
+            pad_shapes = {tuple(m['pad_shape']) for m in metas}
+            assert len(ori_shapes) == len(img_shapes) == \
+                len(pad_shapes) == 1, \
+                'images of a test batch must share their shapes'
+        if len(imgs) == 1:
+            return self.simple_test(imgs[0], img_metas[0], **kwargs)
+        return self.aug_test(imgs, img_metas, **kwargs)
+
+    def forward(self,
+                img,
+                img_metas=None,
+                gt_semantic_seg=None,
+                return_loss: bool = True,
+                mode: Optional[str] = None,
+                **kwargs):
+        """0.28 entry point, also driven by mmengine's ``mode``.
+
+        Args:
+            img: Images, (N, C, H, W) for training, a list per view for test.
+            img_metas: Meta dicts matching ``img``.
+            gt_semantic_seg: Labels (N, 1, H, W), training only.
+            return_loss: 0.28 switch between training and testing.
+            mode: 'loss', 'predict' or 'tensor' (mmengine); overrides
+                ``return_loss`` when given.
+        """
+        kwargs.pop('sample_idx', None)
+        if mode is None:
+            mode = 'loss' if return_loss else 'predict'
+        if mode == 'loss':
+            return self.forward_train(img, img_metas, gt_semantic_seg,
+                                      **kwargs)
+        if mode == 'predict':
+            return self.forward_test(img, img_metas, **kwargs)
+        if mode == 'tensor':
+            return self.encode_decode(img, img_metas)
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
+                         f'{mode!r}')
+
+    def parse_losses(
+        self, losses: Dict[str, torch.Tensor]
+    ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """Sum every entry whose key contains 'loss'.
+
+        Returns:
+            The total loss and the logged values (means, averaged over ranks
+            when distributed).
+        """
+        log_vars = OrderedDict()
+        for name, value in losses.items():
+            if isinstance(value, torch.Tensor):
+                log_vars[name] = value.mean()
+            elif isinstance(value, list):
+                log_vars[name] = sum(v.mean() for v in value)
+            else:
+                raise TypeError(f'{name} is not a tensor or list of tensors')
+        loss = sum(v for k, v in log_vars.items() if 'loss' in k)
+        log_vars['loss'] = loss
+        if dist.is_available() and dist.is_initialized():
+            world_size = dist.get_world_size()
+            for name, value in log_vars.items():
+                value = value.detach().clone()
+                dist.all_reduce(value.div_(world_size))
+                log_vars[name] = value
+        else:
+            log_vars = OrderedDict(
+                (k, v.detach()) for k, v in log_vars.items())
+        return loss, log_vars

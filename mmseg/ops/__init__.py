@@ -1,0 +1,3 @@
+from .wrappers import Upsample, resize
+
+__all__ = ['Upsample', 'resize']

@@ -1,0 +1,39 @@
+"""Install with ``pip install -e .`` (add ``[tests]`` for the test tools)."""
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+
+
+def read_requirements(name: str) -> list:
+    """Requirement lines of ``requirements/<name>.txt``, comments dropped."""
+    lines = (HERE / 'requirements' / f'{name}.txt').read_text().splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith('#')]
+
+
+def read_version() -> str:
+    text = (HERE / 'mmseg' / 'version.py').read_text()
+    return re.search(r"__version__ = '([^']+)'", text).group(1)
+
+
+setup(
+    name='mmseg-cac',
+    version=read_version(),
+    description='CAC: Confidence-Aware Contrastive Learning for Semantic '
+    'Segmentation, on an MMSegmentation 0.28 compatible toolbox',
+    long_description=(HERE / 'README.md').read_text(encoding='utf-8'),
+    long_description_content_type='text/markdown',
+    python_requires='>=3.8',
+    packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
+    include_package_data=True,
+    install_requires=read_requirements('runtime'),
+    extras_require={
+        'tests': read_requirements('tests'),
+        'optional': read_requirements('optional'),
+        'all': read_requirements('tests') + read_requirements('optional'),
+    },
+    license='Apache License 2.0',
+    zip_safe=False,
+)

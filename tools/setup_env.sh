@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create .venv (once) and install this repository into it, editable, with the
+# test tools. Re-installs when a requirements file changes. Source it:
+#   source tools/setup_env.sh
+# PYTHON picks the interpreter (default: python3); VENV the folder.
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${VENV:-$repo_root/.venv}"
+stamp="$venv/.mmseg-installed"
+want="$(cat "$repo_root"/requirements/*.txt "$repo_root/setup.py" | sha1sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ]; then
+    echo "[setup] creating $venv"
+    "${PYTHON:-python3}" -m venv "$venv"
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "[setup] installing mmseg (editable) and its requirements"
+    start=$(date +%s)
+    "$venv/bin/python" -m pip install --quiet -e "$repo_root[all]"
+    echo "$want" > "$stamp"
+    echo "[setup] done in $(( $(date +%s) - start )) s"
+fi
+export PATH="$venv/bin:$PATH"
