@@ -4,10 +4,13 @@ import copy
 import pytest
 import torch
 
-from mmseg.models import build_segmentor
+from mmseg.models import build_loss, build_segmentor
 from tests.conftest import load_golden
 
-MODEL_CASES = ['fcn_hrnet_baseline']
+MODEL_CASES = ['fcn_hrnet_baseline', 'fcn_hrnet_cac']
+LOSS_CASES = [
+    'cac_loss_default', 'cac_loss_few_classes', 'cac_loss_max_sample'
+]
 
 
 @pytest.mark.parametrize('name', MODEL_CASES)
@@ -33,3 +36,21 @@ def test_model_matches_reference(name):
     torch.testing.assert_close(logits, case['encode_decode'], atol=1e-5,
                                rtol=0)
     assert torch.equal(torch.as_tensor(pred[0])[None], case['simple_test'])
+
+
+@pytest.mark.parametrize('name', LOSS_CASES)
+def test_cac_loss_matches_reference(name):
+    case = load_golden(name)
+    loss_fn = build_loss(dict(type='CACLoss', **case['kwargs']))
+    feature_map = case['feature_map'].clone().requires_grad_()
+    weight_logit = case['weight_logit'].clone().requires_grad_()
+    loss = loss_fn(predict=case['predict'], feature_map=feature_map,
+                   label=case['label'], weight_logit=weight_logit,
+                   ignore_index=255)
+    loss.backward()
+    torch.testing.assert_close(loss.detach(), case['loss'], atol=1e-5,
+                               rtol=0)
+    torch.testing.assert_close(feature_map.grad, case['grad_feature_map'],
+                               atol=1e-5, rtol=0)
+    torch.testing.assert_close(weight_logit.grad, case['grad_weight_logit'],
+                               atol=1e-5, rtol=0)

@@ -127,6 +127,9 @@ class _Head(torch.nn.Module):
         super().__init__()
         self.loss_decode = build_loss(dict(type='CrossEntropyLoss'))
 
+    def pixel_losses(self):
+        return [self.loss_decode]
+
 
 def test_ohem_with_threshold_keeps_low_confidence_pixels():
     sampler = build_pixel_sampler(

@@ -80,6 +80,27 @@ def test_aug_test_averages_probabilities_over_views(model):
     assert (pred[0] == avg.argmax(1)[0].numpy()).all()
 
 
+def test_batched_multi_scale_flip_equals_separate_runs(model):
+    img = torch.randn(2, 3, 32, 48)
+    imgs, views = [], []
+    for ratio in (0.5, 1.0, 1.5):
+        h, w = int(32 * ratio), int(48 * ratio)
+        scaled = F.interpolate(img, size=(h, w), mode='bilinear')
+        for flip in (False, True):
+            meta = metas(2, h, w, flip_direction='horizontal')
+            for m in meta:
+                m.update(flip=flip, ori_shape=(32, 48, 3))
+            imgs.append(scaled.flip(3) if flip else scaled)
+            views.append(meta)
+    with torch.no_grad():
+        batched = model.aug_inference(imgs, views)
+        separate = sum(model.inference(i, m, True)
+                       for i, m in zip(imgs, views)) / len(imgs)
+        labels = model.aug_test(imgs, views)
+    torch.testing.assert_close(batched, separate, atol=1e-5, rtol=0)
+    assert (labels[1] == batched[1].argmax(0).numpy()).all()
+
+
 def test_forward_dispatches_0_28_and_mmengine_modes(model):
     img = torch.randn(2, 3, 32, 32)
     gt = torch.randint(0, 4, (2, 1, 32, 32))

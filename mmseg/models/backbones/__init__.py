@@ -1,3 +1,4 @@
 from .hrnet import HRNet
+from .mit import MixVisionTransformer
 
-__all__ = ['HRNet']
+__all__ = ['HRNet', 'MixVisionTransformer']

@@ -166,6 +166,10 @@ class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
             return list(self.loss_decode)
         return [self.loss_decode]
 
+    def pixel_losses(self) -> List[nn.Module]:
+        """Losses that take (logits, labels); OHEM ranks pixels with them."""
+        return self._loss_modules()
+
     def _sample_weight(self, seg_logit, seg_label):
         if self.sampler is None:
             return None

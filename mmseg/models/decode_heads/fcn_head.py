@@ -29,6 +29,7 @@ class FCNHead(BaseDecodeHead):
         self.num_convs = num_convs
         self.concat_input = concat_input
         self.kernel_size = kernel_size
+        self.dilation = dilation
         super().__init__(**kwargs)
         if num_convs == 0:
             assert self.in_channels == self.channels, \

@@ -1,4 +1,5 @@
 from .accuracy import Accuracy, accuracy
+from .cac_loss import CACLoss
 from .cross_entropy_loss import (
                                  CrossEntropyLoss,
                                  binary_cross_entropy,
@@ -8,7 +9,7 @@ from .cross_entropy_loss import (
 from .utils import get_class_weight, reduce_loss, weight_reduce_loss
 
 __all__ = [
-    'accuracy', 'Accuracy', 'cross_entropy', 'binary_cross_entropy',
+    'accuracy', 'Accuracy', 'CACLoss', 'cross_entropy', 'binary_cross_entropy',
     'mask_cross_entropy', 'CrossEntropyLoss', 'reduce_loss',
     'weight_reduce_loss', 'get_class_weight'
 ]

@@ -1,4 +1,5 @@
 from .base import BaseSegmentor
+from .cascade_encoder_decoder import CascadeEncoderDecoder
 from .encoder_decoder import EncoderDecoder
 
-__all__ = ['BaseSegmentor', 'EncoderDecoder']
+__all__ = ['BaseSegmentor', 'CascadeEncoderDecoder', 'EncoderDecoder']

@@ -55,9 +55,14 @@ class EncoderDecoder(BaseSegmentor):
 
     def _init_decode_head(self, decode_head: dict) -> None:
         self.decode_head = MODELS.build(decode_head)
-        self.align_corners = self.decode_head.align_corners
-        self.num_classes = self.decode_head.num_classes
-        self.out_channels = self.decode_head.out_channels
+        self._adopt_output_settings(self.decode_head)
+
+    def _adopt_output_settings(self, head) -> None:
+        """Take the output settings of the head that makes predictions."""
+        self.align_corners = head.align_corners
+        self.num_classes = head.num_classes
+        self.out_channels = head.out_channels
+        self.threshold = head.threshold
 
     def _init_auxiliary_head(self, auxiliary_head) -> None:
         if isinstance(auxiliary_head, list):
@@ -159,14 +164,13 @@ class EncoderDecoder(BaseSegmentor):
         seg_logit = self.encode_decode(img, img_meta)
         return self._rescale(seg_logit, img_meta) if rescale else seg_logit
 
-    def inference(self, img: torch.Tensor, img_meta: List[dict],
-                  rescale: bool) -> torch.Tensor:
-        """Class probabilities, flipped back if the view was flipped.
+    def inference_unflipped(self, img: torch.Tensor, img_meta: List[dict],
+                            rescale: bool) -> torch.Tensor:
+        """Class probabilities of ``img`` as it is (no flip undone).
 
         Args:
             img: Images (N, C, H, W) sharing one shape.
-            img_meta: Their meta dicts (``ori_shape``, ``img_shape``,
-                ``flip``, ``flip_direction``).
+            img_meta: Their meta dicts (``ori_shape``, ``img_shape``).
             rescale: Resize to ``ori_shape``.
         """
         mode = self.test_cfg.get('mode', 'whole')
@@ -178,24 +182,27 @@ class EncoderDecoder(BaseSegmentor):
         infer = self.slide_inference if mode == 'slide' \
             else self.whole_inference
         seg_logit = infer(img, img_meta, rescale)
-        return self._probs_unflipped(seg_logit, img_meta[0])
-
-    def _probs_unflipped(self, seg_logit: torch.Tensor,
-                         meta: dict) -> torch.Tensor:
         if self.out_channels == 1:
-            output = torch.sigmoid(seg_logit)
-        else:
-            output = F.softmax(seg_logit, dim=1)
-        if meta.get('flip'):
-            direction = meta['flip_direction']
-            assert direction in ('horizontal', 'vertical')
-            output = output.flip(dims=(3, ) if direction == 'horizontal'
-                                 else (2, ))
-        return output
+            return torch.sigmoid(seg_logit)
+        return F.softmax(seg_logit, dim=1)
+
+    @staticmethod
+    def _unflip(prob: torch.Tensor, meta: dict) -> torch.Tensor:
+        if not meta.get('flip'):
+            return prob
+        direction = meta['flip_direction']
+        assert direction in ('horizontal', 'vertical')
+        return prob.flip(dims=(3, ) if direction == 'horizontal' else (2, ))
+
+    def inference(self, img: torch.Tensor, img_meta: List[dict],
+                  rescale: bool) -> torch.Tensor:
+        """Class probabilities, flipped back if the view was flipped."""
+        return self._unflip(self.inference_unflipped(img, img_meta, rescale),
+                            img_meta[0])
 
     def _to_labels(self, seg_prob: torch.Tensor) -> List[np.ndarray]:
         if self.out_channels == 1:
-            seg_pred = (seg_prob > self.decode_head.threshold).to(
+            seg_pred = (seg_prob > self.threshold).to(
                 seg_prob).squeeze(1)
         else:
             seg_pred = seg_prob.argmax(dim=1)
@@ -208,12 +215,32 @@ class EncoderDecoder(BaseSegmentor):
 
     def aug_test(self, imgs: List[torch.Tensor], img_metas: List[List[dict]],
                  rescale: bool = True) -> List[np.ndarray]:
-        """Label maps from probabilities averaged over all views.
+        """Label maps from probabilities averaged over all views."""
+        return self._to_labels(self.aug_inference(imgs, img_metas, rescale))
 
-        Only ``rescale=True`` is supported: views differ in size.
+    def aug_inference(self, imgs: List[torch.Tensor],
+                      img_metas: List[List[dict]],
+                      rescale: bool = True) -> torch.Tensor:
+        """Class probabilities averaged over all views.
+
+        Views of the same size (a scale and its flip) run as one batch, so
+        each scale costs one forward pass. Only ``rescale=True`` is
+        supported: views differ in size.
         """
         assert rescale, 'aug_test needs rescale=True'
-        seg_prob = self.inference(imgs[0], img_metas[0], rescale)
-        for img, meta in zip(imgs[1:], img_metas[1:]):
-            seg_prob = seg_prob + self.inference(img, meta, rescale)
-        return self._to_labels(seg_prob / len(imgs))
+        seg_prob = 0
+        for group in self._views_by_shape(imgs):
+            batch = torch.cat([imgs[i] for i in group]) if len(group) > 1 \
+                else imgs[group[0]]
+            metas = [m for i in group for m in img_metas[i]]
+            probs = self.inference_unflipped(batch, metas, rescale)
+            for i, prob in zip(group, probs.split(imgs[group[0]].size(0))):
+                seg_prob = seg_prob + self._unflip(prob, img_metas[i][0])
+        return seg_prob / len(imgs)
+
+    @staticmethod
+    def _views_by_shape(imgs: List[torch.Tensor]) -> List[List[int]]:
+        groups = {}
+        for i, img in enumerate(imgs):
+            groups.setdefault(tuple(img.shape), []).append(i)
+        return list(groups.values())

@@ -1,7 +1,6 @@
 from typing import Optional
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from mmseg.registry import PIXEL_SAMPLERS
@@ -20,12 +19,12 @@ class OHEMPixelSampler(BasePixelSampler):
 
     Args:
         context: The decode head using the sampler (for ``ignore_index`` and
-            ``loss_decode``).
+            ``pixel_losses()``).
         thresh: Probability threshold for hard pixels.
         min_kept: Minimum number of pixels kept per image.
     """
 
-    def __init__(self, context: nn.Module, thresh: Optional[float] = None,
+    def __init__(self, context, thresh: Optional[float] = None,
                  min_kept: int = 100000):
         super().__init__()
         assert min_kept > 1
@@ -64,13 +63,10 @@ class OHEMPixelSampler(BasePixelSampler):
             threshold = max(min_threshold, self.thresh)
             valid_weight[gt_prob < threshold] = 1.
         else:
-            losses = self.context.loss_decode
-            if not isinstance(losses, nn.ModuleList):
-                losses = [losses]
             pixel_loss = sum(
                 loss(seg_logit, seg_label, weight=None,
                      ignore_index=ignore_index, reduction_override='none')
-                for loss in losses)
+                for loss in self.context.pixel_losses())
             _, order = pixel_loss[valid].sort(descending=True)
             valid_weight[order[:batch_kept]] = 1.
         seg_weight[valid] = valid_weight

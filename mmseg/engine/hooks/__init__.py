@@ -1,0 +1,16 @@
+from .cac_hooks import (
+    LossWeightFinalStopHook,
+    LossWeightWarmupHook,
+    ProjectHeadDetachWarmupHook,
+    iter_heads,
+    iter_losses,
+)
+from .checkpoint_hook import SegCheckpointHook
+from .logger_hook import SegLoggerHook
+from .progress_hook import ProgressBarHook
+
+__all__ = [
+    'LossWeightWarmupHook', 'LossWeightFinalStopHook',
+    'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
+    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook'
+]

@@ -1,0 +1,16 @@
+from .checkpoint import (
+    UnsafeCheckpointError,
+    checkpoints_trusted,
+    load_from_local,
+    load_weights,
+    trust_checkpoints,
+)
+from .collect_env import collect_env
+from .dist import init_dist
+from .misc import find_latest_checkpoint
+
+__all__ = [
+    'UnsafeCheckpointError', 'checkpoints_trusted', 'load_from_local',
+    'load_weights',
+    'trust_checkpoints', 'collect_env', 'init_dist', 'find_latest_checkpoint'
+]

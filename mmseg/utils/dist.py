@@ -1,0 +1,29 @@
+import os
+import warnings
+
+import torch
+import torch.distributed as dist
+from mmengine.dist import init_dist as mmengine_init_dist
+
+
+def init_dist(launcher: str, backend: str = 'nccl', **kwargs) -> None:
+    """Initialise torch.distributed for ``launcher`` ('pytorch' or 'slurm').
+
+    Without CUDA the 'pytorch' launcher uses gloo (with a warning when
+    another backend was asked for), so distributed runs work on CPU.
+    """
+    if dist.is_initialized():
+        return
+    if launcher == 'slurm':
+        mmengine_init_dist('slurm', backend=backend, **kwargs)
+        return
+    if launcher != 'pytorch':
+        raise ValueError(f"launcher must be 'pytorch' or 'slurm', got "
+                         f'{launcher!r}')
+    if torch.cuda.is_available():
+        local_rank = int(os.environ['LOCAL_RANK'])
+        torch.cuda.set_device(local_rank % torch.cuda.device_count())
+    elif backend != 'gloo':
+        warnings.warn(f'no CUDA: using the gloo backend instead of {backend}')
+        backend = 'gloo'
+    dist.init_process_group(backend=backend, **kwargs)
