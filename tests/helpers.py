@@ -1,6 +1,10 @@
 """Tiny model configs shared by the tests."""
 import copy
 
+NORM = dict(type='BN', requires_grad=True)
+HR_CHANNELS = [8, 16, 32, 64]
+MIT_CHANNELS = [8, 16, 40, 64]
+
 
 def tiny_hrnet(norm='BN', **kwargs) -> dict:
     """A 4-stage HRNet small enough for CPU tests (outputs 8/16/32/64 ch)."""
@@ -38,3 +42,36 @@ def metas(n, h, w, **extra):
                 pad_shape=(h, w, 3), flip=False,
                 scale_factor=[1.0, 1.0, 1.0, 1.0], **extra)
     return [copy.deepcopy(meta) for _ in range(n)]
+
+
+def tiny_mit(**kwargs) -> dict:
+    """MiT-B0 layout with 8 channels per head and one block per stage."""
+    cfg = dict(type='MixVisionTransformer', embed_dims=8,
+               num_layers=[1, 1, 1, 1], num_heads=[1, 2, 5, 8])
+    cfg.update(kwargs)
+    return cfg
+
+
+def tiny_segformer(num_classes=4) -> dict:
+    head = dict(type='SegformerHead', in_channels=MIT_CHANNELS,
+                in_index=[0, 1, 2, 3], channels=16, num_classes=num_classes,
+                norm_cfg=NORM, align_corners=False)
+    return dict(type='EncoderDecoder', backbone=tiny_mit(),
+                decode_head=head, train_cfg=dict(),
+                test_cfg=dict(mode='whole'))
+
+
+def tiny_ocrnet(num_classes=4) -> dict:
+    """CascadeEncoderDecoder config: tiny HRNet, FCN stage, OCR stage."""
+    common = dict(in_channels=HR_CHANNELS, in_index=(0, 1, 2, 3),
+                  input_transform='resize_concat', dropout_ratio=-1,
+                  num_classes=num_classes, norm_cfg=NORM,
+                  align_corners=False)
+    fcn = dict(type='FCNHead', channels=sum(HR_CHANNELS), kernel_size=1,
+               num_convs=1, concat_input=False,
+               loss_decode=dict(type='CrossEntropyLoss', loss_weight=0.4),
+               **common)
+    ocr = dict(type='OCRHead', channels=16, ocr_channels=8, **common)
+    return dict(type='CascadeEncoderDecoder', num_stages=2,
+                backbone=tiny_hrnet(), decode_head=[fcn, ocr],
+                train_cfg=dict(), test_cfg=dict(mode='whole'))

@@ -13,26 +13,7 @@ from mmseg.models.decode_heads.ocr_head import (
 from mmseg.models.utils import SelfAttentionBlock
 from mmseg.ops import resize
 from tests.conftest import REPO_ROOT
-from tests.helpers import metas, tiny_hrnet
-
-HR_CHANNELS = [8, 16, 32, 64]
-NORM = dict(type='BN', requires_grad=True)
-
-
-def tiny_ocrnet(num_classes=4) -> dict:
-    """CascadeEncoderDecoder config: tiny HRNet, FCN stage, OCR stage."""
-    common = dict(in_channels=HR_CHANNELS, in_index=(0, 1, 2, 3),
-                  input_transform='resize_concat', dropout_ratio=-1,
-                  num_classes=num_classes, norm_cfg=NORM,
-                  align_corners=False)
-    fcn = dict(type='FCNHead', channels=sum(HR_CHANNELS), kernel_size=1,
-               num_convs=1, concat_input=False,
-               loss_decode=dict(type='CrossEntropyLoss', loss_weight=0.4),
-               **common)
-    ocr = dict(type='OCRHead', channels=16, ocr_channels=8, **common)
-    return dict(type='CascadeEncoderDecoder', num_stages=2,
-                backbone=tiny_hrnet(), decode_head=[fcn, ocr],
-                train_cfg=dict(), test_cfg=dict(mode='whole'))
+from tests.helpers import HR_CHANNELS, NORM, metas, tiny_ocrnet
 
 
 @pytest.fixture

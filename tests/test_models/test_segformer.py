@@ -8,27 +8,7 @@ from mmengine.config import Config, ConfigDict
 from mmseg.models import build_backbone, build_head, build_segmentor
 from mmseg.models.utils import PatchEmbed, nchw_to_nlc, nlc_to_nchw
 from tests.conftest import REPO_ROOT
-from tests.helpers import metas
-
-NORM = dict(type='BN', requires_grad=True)
-MIT_CHANNELS = [8, 16, 40, 64]
-
-
-def tiny_mit(**kwargs) -> dict:
-    """MiT-B0 layout with 8 channels per head and one block per stage."""
-    cfg = dict(type='MixVisionTransformer', embed_dims=8,
-               num_layers=[1, 1, 1, 1], num_heads=[1, 2, 5, 8])
-    cfg.update(kwargs)
-    return cfg
-
-
-def tiny_segformer(num_classes=4) -> dict:
-    head = dict(type='SegformerHead', in_channels=MIT_CHANNELS,
-                in_index=[0, 1, 2, 3], channels=16, num_classes=num_classes,
-                norm_cfg=NORM, align_corners=False)
-    return dict(type='EncoderDecoder', backbone=tiny_mit(),
-                decode_head=head, train_cfg=dict(),
-                test_cfg=dict(mode='whole'))
+from tests.helpers import MIT_CHANNELS, metas, tiny_mit, tiny_segformer
 
 
 @pytest.mark.parametrize('config, expected', [

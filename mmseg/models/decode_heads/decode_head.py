@@ -183,7 +183,7 @@ class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
         seg_weight = self._sample_weight(seg_logit, seg_label)
         seg_label = seg_label.squeeze(1)
         loss = dict()
-        for loss_decode in self._loss_modules():
+        for loss_decode in self.pixel_losses():
             value = loss_decode(seg_logit, seg_label, weight=seg_weight,
                                 ignore_index=self.ignore_index)
             add_loss(loss, loss_decode.loss_name, value)

@@ -110,6 +110,11 @@ class OCRHead(BaseCascadeDecodeHead):
                                      act_cfg=self.act_cfg)
 
     def forward(self, inputs, prev_output: torch.Tensor) -> torch.Tensor:
-        feats = self.bottleneck(self._transform_inputs(inputs))
+        return self.ocr_logits(self._transform_inputs(inputs), prev_output)
+
+    def ocr_logits(self, x: torch.Tensor,
+                   prev_output: torch.Tensor) -> torch.Tensor:
+        """Logits from the merged inputs ``x`` and the previous logits."""
+        feats = self.bottleneck(x)
         context = self.spatial_gather_module(feats, prev_output)
         return self.cls_seg(self.object_context_block(feats, context))
