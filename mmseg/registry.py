@@ -9,15 +9,22 @@ import difflib
 
 from mmengine.registry import DATA_SAMPLERS as ENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as ENGINE_DATASETS
+from mmengine.registry import EVALUATOR as ENGINE_EVALUATOR
 from mmengine.registry import FUNCTIONS as ENGINE_FUNCTIONS
 from mmengine.registry import HOOKS as ENGINE_HOOKS
+from mmengine.registry import LOG_PROCESSORS as ENGINE_LOG_PROCESSORS
 from mmengine.registry import LOOPS as ENGINE_LOOPS
 from mmengine.registry import METRICS as ENGINE_METRICS
+from mmengine.registry import MODEL_WRAPPERS as ENGINE_MODEL_WRAPPERS
 from mmengine.registry import MODELS as ENGINE_MODELS
+from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as ENGINE_OWC
 from mmengine.registry import OPTIM_WRAPPERS as ENGINE_OPTIM_WRAPPERS
+from mmengine.registry import OPTIMIZERS as ENGINE_OPTIMIZERS
 from mmengine.registry import PARAM_SCHEDULERS as ENGINE_PARAM_SCHEDULERS
 from mmengine.registry import TRANSFORMS as ENGINE_TRANSFORMS
 from mmengine.registry import VISBACKENDS as ENGINE_VISBACKENDS
+from mmengine.registry import VISUALIZERS as ENGINE_VISUALIZERS
+from mmengine.registry import WEIGHT_INITIALIZERS as ENGINE_INITIALIZERS
 from mmengine.registry import Registry, build_from_cfg, build_model_from_cfg
 
 
@@ -84,3 +91,14 @@ OPTIM_WRAPPERS = _registry('optim wrapper', ENGINE_OPTIM_WRAPPERS,
                            'mmseg.engine')
 VISBACKENDS = _registry('vis_backend', ENGINE_VISBACKENDS, 'mmseg.engine')
 PIXEL_SAMPLERS = _registry('pixel sampler', None, 'mmseg.core.seg')
+
+# Children the Runner searches with the 'mmseg' scope; nothing of ours is in
+# them, so builds fall through to mmengine's (without a warning each time).
+for _name, _parent in (('visualizer', ENGINE_VISUALIZERS),
+                       ('optimizer', ENGINE_OPTIMIZERS),
+                       ('optimizer wrapper constructor', ENGINE_OWC),
+                       ('weight initializer', ENGINE_INITIALIZERS),
+                       ('model_wrapper', ENGINE_MODEL_WRAPPERS),
+                       ('log_processor', ENGINE_LOG_PROCESSORS),
+                       ('evaluator', ENGINE_EVALUATOR)):
+    Registry(_name, parent=_parent, scope='mmseg', locations=['mmseg.engine'])

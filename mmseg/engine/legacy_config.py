@@ -15,6 +15,8 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
 
+from mmseg.datasets.collate import seg_collate
+
 from .schedulers import lr_config_to_scheduler
 
 # top-level names 0.28 configs use as variables for other sections
@@ -70,7 +72,7 @@ def dataloader(dataset, batch_size: int, num_workers: int, sampler: str,
         drop_last=overrides.get('drop_last', False),
         pin_memory=overrides.get('pin_memory', False),
         sampler=dict(type=sampler, shuffle=shuffle),
-        collate_fn=dict(type='seg_collate'))
+        collate_fn=seg_collate)
 
 
 def optim_wrapper(cfg: Config) -> dict:

@@ -58,12 +58,12 @@ class SegLoggerHook(LoggerHook):
         if self.json_path and self._logs_this_iter(runner, batch_idx):
             tag, _ = runner.log_processor.get_log_after_iter(
                 runner, batch_idx, 'train')
-            self._write(dict(mode='train', epoch=runner.epoch + 1,
-                             iter=runner.iter + 1, **tag))
+            self._write({**tag, 'mode': 'train', 'epoch': runner.epoch + 1,
+                         'iter': runner.iter + 1})
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         super().after_val_epoch(runner, metrics)
         if self.json_path and metrics:
             lr = runner.optim_wrapper.get_lr()['lr'][0]
-            self._write(dict(mode='val', epoch=runner.epoch,
-                             iter=runner.iter, lr=lr, **metrics))
+            self._write({**metrics, 'mode': 'val', 'epoch': runner.epoch,
+                         'iter': runner.iter, 'lr': lr})

@@ -1,0 +1,15 @@
+from . import collate, pipelines  # noqa: F401  (register transforms, collate)
+from .ade import ADE20KDataset
+from .builder import DATASETS, PIPELINES, build_dataloader, build_dataset
+from .cityscapes import CityscapesDataset
+from .coco_stuff import COCOStuffDataset
+from .custom import CustomDataset
+from .dataset_wrappers import ConcatDataset, RepeatDataset
+from .pascal_context import PascalContextDataset59
+
+__all__ = [
+    'CustomDataset', 'CityscapesDataset', 'ADE20KDataset',
+    'PascalContextDataset59', 'COCOStuffDataset', 'ConcatDataset',
+    'RepeatDataset', 'DATASETS', 'PIPELINES', 'build_dataset',
+    'build_dataloader'
+]
