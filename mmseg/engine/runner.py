@@ -5,6 +5,8 @@ from typing import Optional
 from mmengine.dist import master_only
 from mmengine.runner import Runner
 
+from .hooks.plain_state_hook import PlainStateHook
+
 
 def _fsync_file(path: str) -> None:
     with open(path, 'rb') as f:
@@ -18,10 +20,16 @@ class SegRunner(Runner):
       leaves a truncated checkpoint;
     * the text log is ``<work_dir>/<timestamp>.log``, as in 0.28;
     * the checkpoint a run resumed from is remembered (``resumed_from``) so
-      that rotation never deletes it.
+      that rotation never deletes it;
+    * checkpoints hold plain types only (``PlainStateHook``), so they load
+      with ``torch.load(weights_only=True)``.
     """
 
     resumed_from: Optional[str] = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register_hook(PlainStateHook())
 
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         if log_file is None:

@@ -1,9 +1,9 @@
 """Checkpoint loading that runs no code from a file unless the user says so.
 
-``torch.load`` is called with ``weights_only=True`` plus an allowlist of the
-plain types that mmengine checkpoints hold (numpy arrays and scalars, the
-message hub's ``HistoryBuffer``). A file that needs anything else is refused
-with a message naming the objects, unless checkpoints are trusted
+``torch.load`` is called with ``weights_only=True`` (our own checkpoints hold
+plain types only, see ``PlainStateHook``) plus an allowlist of harmless
+numpy types found in older checkpoints. A file that needs anything else is
+refused with a message naming the objects, unless checkpoints are trusted
 (``--trust-checkpoint`` in the tools, or ``MMSEG_TRUST_CHECKPOINT=1``).
 
 The loaders are registered in mmengine's ``CheckpointLoader`` for local
@@ -17,7 +17,6 @@ import pickle
 
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader, get_external_models
 
 TRUST_ENV = 'MMSEG_TRUST_CHECKPOINT'
@@ -45,7 +44,7 @@ def _safe_globals() -> list:
     numpy_types += [type(np.dtype(t)) for t in (
         'bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16',
         'uint32', 'uint64', 'float16', 'float32', 'float64')]
-    return [HistoryBuffer] + numpy_types
+    return numpy_types
 
 
 def load_from_local(filename, map_location=None) -> dict:

@@ -7,10 +7,11 @@ from .cac_hooks import (
 )
 from .checkpoint_hook import SegCheckpointHook
 from .logger_hook import SegLoggerHook
+from .plain_state_hook import PlainStateHook
 from .progress_hook import ProgressBarHook
 
 __all__ = [
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
-    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook'
+    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook'
 ]

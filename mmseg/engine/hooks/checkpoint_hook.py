@@ -54,7 +54,7 @@ class SegCheckpointHook(CheckpointHook):
     def before_train(self, runner) -> None:
         super().before_train(runner)
         # mmengine restores a bounded deque that drops ids without deleting
-        self.keep_ckpt_ids = deque(self.keep_ckpt_ids)
+        self.keep_ckpt_ids = deque(getattr(self, 'keep_ckpt_ids', ()))
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         filename = self.filename_tmpl.format(step)

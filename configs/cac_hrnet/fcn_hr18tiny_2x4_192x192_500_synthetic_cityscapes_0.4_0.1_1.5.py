@@ -1,9 +1,9 @@
 # Quick start: the small FCN HRNet baseline plus CAC (same CAC settings as
 # the Cityscapes experiments: loss weight 0.4, temperature 0.1, confidence
-# 1.5). The warm-up covers the first 250 iterations (5000 of 40k in the
-# paper).
+# 1.5). The warm-up covers the first 100 of the 500 iterations (5000 of 40k
+# in the paper).
 _base_ = ('../hrnet/'
-          'fcn_hr18tiny_2x4_256x256_2k_synthetic_cityscapes_baseline.py')
+          'fcn_hr18tiny_2x4_192x192_500_synthetic_cityscapes_baseline.py')
 model = dict(
     decode_head=dict(
         type='CACFCNHead',
@@ -16,6 +16,6 @@ model = dict(
                  detach=False),
         ]))
 custom_hooks = [
-    dict(type='loss_weight_warmup_hook', start_iter=250,
+    dict(type='loss_weight_warmup_hook', start_iter=100,
          loss_name='loss_cac')
 ]
