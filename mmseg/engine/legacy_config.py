@@ -267,6 +267,9 @@ def train_runner_kwargs(cfg: Config,
             val_cfg=dict(type='ValLoop'),
             val_evaluator=evaluator(val_ds, eval_cfg))
         kwargs['custom_hooks'].append(dict(type='ProgressBarHook'))
+    if launcher != 'none' and not torch.cuda.is_available():
+        # SyncBN fell back to BN: keep the ranks' statistics equal
+        kwargs['custom_hooks'].append(dict(type='AverageBuffersHook'))
     return kwargs
 
 

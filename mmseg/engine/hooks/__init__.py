@@ -1,3 +1,4 @@
+from .average_buffers_hook import AverageBuffersHook
 from .cac_hooks import (
     LossWeightFinalStopHook,
     LossWeightWarmupHook,
@@ -11,6 +12,7 @@ from .plain_state_hook import PlainStateHook
 from .progress_hook import ProgressBarHook
 
 __all__ = [
+    'AverageBuffersHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
     'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook'
