@@ -84,9 +84,8 @@ def metric_settings(args) -> dict:
     format_args = {}
     if 'imgfile_prefix' in eval_options:
         format_args['imgfile_prefix'] = eval_options.pop('imgfile_prefix')
-    for key in ('to_label_id', 'zip'):
-        if key in eval_options:
-            format_args[key] = eval_options.pop(key)
+    if 'to_label_id' in eval_options:
+        format_args['to_label_id'] = eval_options.pop('to_label_id')
     if args.format_only and 'imgfile_prefix' not in format_args:
         raise UsageError('--format-only needs an output folder: add '
                          '--eval-options "imgfile_prefix=DIR"')

@@ -1,3 +1,4 @@
+import shutil
 from typing import List, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
@@ -21,7 +22,8 @@ class SegMetric(BaseMetric):
         dataset: The evaluated dataset (``CustomDataset`` API).
         metric: 'mIoU', 'mDice', 'mFscore', 'cityscapes' or a list of them.
         pre_eval: Keep per-image areas instead of label maps (less memory).
-        format_only: Only write results with ``dataset.format_results``.
+        format_only: Only write results with ``dataset.format_results``,
+            then zip the folder (``<imgfile_prefix>.zip``, ready to upload).
         format_args: Arguments of ``format_results`` (``imgfile_prefix``,
             ...); also used to write files for the 'cityscapes' metric.
         keep_predictions: Keep the label maps in ``self.predictions`` (for
@@ -91,8 +93,10 @@ class SegMetric(BaseMetric):
         self.predictions = [r['pred'] for r in results] \
             if self.keep_predictions else []
         if self.format_only:
-            print_log('results are written to '
-                      f'{self.format_args["imgfile_prefix"]}', 'current')
+            prefix = self.format_args['imgfile_prefix'].rstrip('/')
+            archive = shutil.make_archive(prefix, 'zip', prefix)
+            print_log(f'{len(results)} results written to {prefix}/, and '
+                      f'packed for upload in {archive}', 'current')
             return {}
         metrics = {}
         if self.pixel_metrics:
