@@ -24,8 +24,10 @@ def num_params(model: nn.Module) -> int:
 @pytest.mark.parametrize('config, expected', [
     ('hrnet/fcn_hr48_512x1024_40k_cityscapes.py', 65_858_659),
     ('hrnet/fcn_hr18_512x1024_40k_cityscapes.py', 9_640_849),
+    ('cac_hrnet/fcn_hr48_4x2_512x1024_40k_cityscapes_lr0.01_0.4_0.1_1.5.py',
+     66_642_822),
 ])
-def test_hrnet_fcn_parameter_counts_match_mmseg_028(config, expected):
+def test_fcn_hrnet_parameter_counts_match_reference(config, expected):
     cfg = Config.fromfile(REPO_ROOT / 'configs' / config)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
