@@ -19,6 +19,16 @@ def load_golden(name: str) -> dict:
     return torch.load(path, weights_only=False)
 
 
+@pytest.fixture(scope='session')
+def synthetic_root(tmp_path_factory) -> Path:
+    """8 train / 4 val / 4 test synthetic Cityscapes images of 128x256."""
+    from mmseg.datasets.synthetic import generate_cityscapes
+    root = tmp_path_factory.mktemp('synthetic_cityscapes')
+    generate_cityscapes(str(root), num_train=8, num_val=4, num_test=4,
+                        size=(128, 256), seed=3)
+    return root
+
+
 @pytest.fixture(autouse=True)
 def _deterministic_torch():
     torch.manual_seed(0)

@@ -11,13 +11,14 @@ import os.path as osp
 import time
 
 import mmengine
-from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 
 from mmseg.apis import configure_aug_test, test_segmentor
 from mmseg.utils.cli import (
     UsageError,
+    add_cfg_options,
     load_config,
+    parse_cfg_options,
     prepare_work_dir,
     run_cli,
     setup_launch,
@@ -49,11 +50,9 @@ def parse_args(argv=None):
                         help='gather results with collectives, not files')
     parser.add_argument('--gpu-id', type=int, default=0, help='(ignored)')
     parser.add_argument('--tmpdir', help='folder for gathering results')
-    parser.add_argument('--options', nargs='+', action=DictAction,
-                        help='deprecated alias of --cfg-options')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys')
-    parser.add_argument('--eval-options', nargs='+', action=DictAction,
+    add_cfg_options(parser)
+    parser.add_argument('--eval-options', nargs='+', default=[],
+                        metavar='KEY=VAL',
                         help='arguments of dataset.evaluate / '
                         'format_results, e.g. imgfile_prefix=DIR')
     parser.add_argument('--launcher', default='none',
@@ -80,7 +79,8 @@ def parse_args(argv=None):
 
 def metric_settings(args) -> dict:
     """``SegMetric`` arguments from the flags."""
-    eval_options = dict(args.eval_options or {})
+    eval_options = parse_cfg_options(args.eval_options, '--eval-options',
+                                     'imgfile_prefix=DIR')
     format_args = {}
     if 'imgfile_prefix' in eval_options:
         format_args['imgfile_prefix'] = eval_options.pop('imgfile_prefix')
@@ -104,7 +104,7 @@ def metric_settings(args) -> dict:
 def main(argv=None):
     args = parse_args(argv)
     trust_from_args(args)
-    cfg = load_config(args.config, args.cfg_options or args.options)
+    cfg = load_config(args.config, args.cfg_options + args.options)
     if args.out and not args.out.endswith(('.pkl', '.pickle')):
         raise UsageError(f'--out {args.out}: use a .pkl or .pickle file')
     metric_cfg = metric_settings(args)

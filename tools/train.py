@@ -8,12 +8,14 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
+from mmengine.dist import sync_random_seed
+from mmengine.runner import set_random_seed
 
 from mmseg.datasets import build_dataset
 from mmseg.models import build_segmentor
 from mmseg.utils import find_latest_checkpoint
 from mmseg.utils.cli import (
+    add_cfg_options,
     load_config,
     prepare_work_dir,
     run_cli,
@@ -42,11 +44,7 @@ def parse_args(argv=None):
                         help='a different seed on every rank')
     parser.add_argument('--deterministic', action='store_true',
                         help='deterministic algorithms (cuDNN too)')
-    parser.add_argument('--options', nargs='+', action=DictAction,
-                        help='deprecated alias of --cfg-options')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. data.samples_per_'
-                        'gpu=4 "optimizer.lr=0.02"')
+    add_cfg_options(parser)
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm'])
     parser.add_argument('--local_rank', '--local-rank', type=int,
@@ -76,7 +74,7 @@ def resume_settings(args, cfg, work_dir):
 def main(argv=None):
     args = parse_args(argv)
     trust_from_args(args)
-    cfg = load_config(args.config, args.cfg_options or args.options)
+    cfg = load_config(args.config, args.cfg_options + args.options)
     if any(v is not None for v in (args.gpus, args.gpu_ids, args.gpu_id)):
         print('note: --gpus/--gpu-ids/--gpu-id are ignored; choose devices '
               'with CUDA_VISIBLE_DEVICES and dist_train.sh', file=sys.stderr)
@@ -87,9 +85,13 @@ def main(argv=None):
     checkpoint, resume = resume_settings(args, cfg, work_dir)
 
     from mmseg.apis.train import train_segmentor  # after dist init
+    # seed before building: not every layer is re-initialised by
+    # init_weights, so construction must be reproducible too (as in 0.28)
+    cfg.seed = sync_random_seed() if args.seed is None else args.seed
+    set_random_seed(cfg.seed, deterministic=args.deterministic,
+                    diff_rank_seed=args.diff_seed)
     model = build_segmentor(cfg.model)
     dataset = build_dataset(cfg.data.train)
-    cfg.seed = args.seed
     cfg.resume_from = checkpoint if resume else None
     cfg.load_from = None if resume else checkpoint
     train_segmentor(model, dataset, cfg,

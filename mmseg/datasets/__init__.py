@@ -6,10 +6,11 @@ from .coco_stuff import COCOStuffDataset
 from .custom import CustomDataset
 from .dataset_wrappers import ConcatDataset, RepeatDataset
 from .pascal_context import PascalContextDataset59
+from .samplers import ResumableInfiniteSampler, SeededDataset
 
 __all__ = [
     'CustomDataset', 'CityscapesDataset', 'ADE20KDataset',
     'PascalContextDataset59', 'COCOStuffDataset', 'ConcatDataset',
     'RepeatDataset', 'DATASETS', 'PIPELINES', 'build_dataset',
-    'build_dataloader'
+    'build_dataloader', 'ResumableInfiniteSampler', 'SeededDataset'
 ]

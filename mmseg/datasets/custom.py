@@ -223,11 +223,22 @@ class CustomDataset(Dataset):
             results['label_map'] = self.label_map
 
     def prepare_train_img(self, idx: int) -> dict:
-        """Sample ``idx`` with its label map, through the pipeline."""
+        """Sample ``idx`` with its label map, through the pipeline.
+
+        Label values outside the classes (and not ``ignore_index``) become
+        ``ignore_index``, with one warning per dataset.
+        """
         results = dict(img_info=self.img_infos[idx],
                        ann_info=self.get_ann_info(idx))
         self.pre_pipeline(results)
-        return self.pipeline(results)
+        results = self.pipeline(results)
+        if results is not None and 'gt_semantic_seg' in results:
+            seg = results['gt_semantic_seg']
+            bad = self._outside_classes(seg)
+            if bad.any():
+                self._warn_labels(seg[bad], self._gt_path(idx), 'training')
+                seg[bad] = self.ignore_index
+        return results
 
     def prepare_test_img(self, idx: int) -> dict:
         """Sample ``idx`` without its label map, through the pipeline."""
@@ -336,20 +347,28 @@ class CustomDataset(Dataset):
         if self.reduce_zero_label:
             label = np.where(label == 0, 255, label - 1)
             label[label == 254] = 255
-        num_classes = self._num_classes()
-        bad = (label != self.ignore_index) & ((label < 0) |
-                                             (label >= num_classes))
+        bad = self._outside_classes(label)
         if bad.any():
-            if not self._label_warning_given:
-                self._label_warning_given = True
-                warnings.warn(
-                    f'{source}: label values {np.unique(label[bad]).tolist()}'
-                    f' are outside [0, {num_classes}) and are not '
-                    f'ignore_index={self.ignore_index}; they are ignored in '
-                    'evaluation (check classes, reduce_zero_label and the '
-                    'label files). Shown once per dataset.')
+            self._warn_labels(label[bad], source, 'evaluation')
             label[bad] = self.ignore_index
         return label
+
+    def _outside_classes(self, label):
+        """Mask of values that are neither a class nor ``ignore_index``."""
+        return (label != self.ignore_index) & ((label < 0) |
+                                              (label >= self._num_classes()))
+
+    def _warn_labels(self, values, source: str, where: str) -> None:
+        if self._label_warning_given:
+            return
+        self._label_warning_given = True
+        found = sorted({int(v) for v in values.reshape(-1).tolist()})
+        warnings.warn(
+            f'{source}: label values {found} are outside [0, '
+            f'{self._num_classes()}) and are not ignore_index='
+            f'{self.ignore_index}; they are ignored in {where} (check '
+            'classes, reduce_zero_label and the label files). Shown once '
+            'per dataset.')
 
     def pre_eval(self, preds, indices) -> list:
         """Per-image areas for the metrics, computed batch by batch.

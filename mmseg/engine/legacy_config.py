@@ -16,6 +16,7 @@ from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
 
 from mmseg.datasets.collate import seg_collate
+from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
 
 from .schedulers import lr_config_to_scheduler
 
@@ -31,7 +32,7 @@ TRAIN_KEYS = {
     'model', 'data', 'optimizer', 'optimizer_config', 'lr_config', 'runner',
     'checkpoint_config', 'evaluation', 'log_config', 'custom_hooks',
     'load_from', 'resume_from', 'workflow', 'dist_params', 'cudnn_benchmark',
-    'log_level', 'fp16', 'total_iters'
+    'log_level', 'fp16', 'total_iters', 'nonfinite_loss'
 }
 
 
@@ -51,7 +52,7 @@ def _warn_extra(section: str, cfg: dict, known) -> None:
                   level=30)
 
 
-def dataloader(dataset, batch_size: int, num_workers: int, sampler: str,
+def dataloader(dataset, batch_size: int, num_workers: int, sampler,
                shuffle: bool, **overrides) -> dict:
     """An mmengine dataloader config around a built dataset.
 
@@ -78,7 +79,7 @@ def dataloader(dataset, batch_size: int, num_workers: int, sampler: str,
 def optim_wrapper(cfg: Config) -> dict:
     """``optimizer`` + ``optimizer_config`` + ``fp16`` → an optim wrapper."""
     optimizer = copy.deepcopy(dict(cfg.optimizer))
-    wrapper = dict(type='OptimWrapper')
+    wrapper = dict(type='SegOptimWrapper')
     for key in ('paramwise_cfg', 'constructor'):
         if key in optimizer:
             wrapper[key] = optimizer.pop(key)
@@ -96,7 +97,7 @@ def optim_wrapper(cfg: Config) -> dict:
         else None)
     if fp16:
         if torch.cuda.is_available():
-            wrapper.update(type='AmpOptimWrapper',
+            wrapper.update(type='SegAmpOptimWrapper',
                            loss_scale=fp16.get('loss_scale', 'dynamic'))
         else:
             warnings.warn('fp16 needs CUDA: training in fp32 on this machine')
@@ -108,7 +109,7 @@ def train_loop(cfg: Config, val_interval: int) -> dict:
                                             max_iters=cfg.total_iters))
     kind = runner.pop('type')
     if kind == 'IterBasedRunner':
-        loop = dict(type='IterBasedTrainLoop', max_iters=runner.pop(
+        loop = dict(type='SegIterBasedTrainLoop', max_iters=runner.pop(
             'max_iters'), val_interval=val_interval)
     elif kind == 'EpochBasedRunner':
         loop = dict(type='EpochBasedTrainLoop', max_epochs=runner.pop(
@@ -212,13 +213,17 @@ def train_runner_kwargs(cfg: Config,
         seed, diff_seed, deterministic: Randomness settings.
     """
     report_unknown_keys(cfg)
+    model.nonfinite_loss = cfg.get('nonfinite_loss', 'stop')
+    if model.nonfinite_loss not in ('stop', 'skip'):
+        raise ValueError("nonfinite_loss must be 'stop' or 'skip', got "
+                         f'{model.nonfinite_loss!r}')
     workflow = cfg.get('workflow', [('train', 1)])
     if [tuple(w) for w in workflow] != [('train', 1)]:
         print_log(f'workflow {workflow}: only training is run; validation '
                   'follows `evaluation`', 'current', level=30)
     data = cfg.data
     loop = train_loop(cfg, val_interval=1)
-    iter_based = loop['type'] == 'IterBasedTrainLoop'
+    iter_based = loop['type'] == 'SegIterBasedTrainLoop'
     eval_cfg = dict(cfg.get('evaluation') or {})
     validate = validate and 'val' in datasets
     loop['val_interval'] = eval_cfg.get('interval', 1) if validate \
@@ -228,9 +233,10 @@ def train_runner_kwargs(cfg: Config,
         model=model,
         work_dir=work_dir,
         train_dataloader=dataloader(
-            train_ds, data.samples_per_gpu, data.workers_per_gpu,
-            'InfiniteSampler' if iter_based else 'DefaultSampler', True,
-            drop_last=True, **dict(data.get('train_dataloader', {}))),
+            SeededDataset(train_ds) if iter_based else train_ds,
+            data.samples_per_gpu, data.workers_per_gpu,
+            ResumableInfiniteSampler if iter_based else 'DefaultSampler',
+            True, drop_last=True, **dict(data.get('train_dataloader', {}))),
         optim_wrapper=optim_wrapper(cfg),
         param_scheduler=lr_config_to_scheduler(
             cfg.lr_config, loop.get('max_iters'), loop.get('max_epochs')),

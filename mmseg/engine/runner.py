@@ -3,9 +3,13 @@ import os.path as osp
 from typing import Optional
 
 from mmengine.dist import master_only
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmseg.utils.checkpoint import check_matches
+
 from .hooks.plain_state_hook import PlainStateHook
+from .rng import set_rng_state
 
 
 def _fsync_file(path: str) -> None:
@@ -26,6 +30,8 @@ class SegRunner(Runner):
     """
 
     resumed_from: Optional[str] = None
+    _resuming = False
+    _loaded_meta: dict = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,9 +42,36 @@ class SegRunner(Runner):
             log_file = osp.join(self.work_dir, f'{self.timestamp}.log')
         return super().build_logger(log_level, log_file, **kwargs)
 
+    def load_checkpoint(self, filename: str, map_location='cpu',
+                        strict: bool = False, **kwargs) -> dict:
+        """Load weights; a checkpoint of another model is a clear error.
+
+        Loading for a resume is strict: every key must match.
+        """
+        checkpoint = super().load_checkpoint(filename, map_location, strict,
+                                             **kwargs)
+        model = self.model.module if is_model_wrapper(self.model) \
+            else self.model
+        check_matches(model, checkpoint, filename,
+                      strict or self._resuming)
+        self._loaded_meta = checkpoint.get('meta', {})
+        return checkpoint
+
     def resume(self, filename: str, *args, **kwargs) -> None:
+        """Resume, then restore this rank's random generators."""
         self.resumed_from = osp.abspath(filename)
-        super().resume(filename, *args, **kwargs)
+        self._resuming = True
+        try:
+            super().resume(filename, *args, **kwargs)
+        finally:
+            self._resuming = False
+        states = self._loaded_meta.get('rng_states') or []
+        if self.rank < len(states) and len(states) == self.world_size:
+            set_rng_state(states[self.rank])
+        else:
+            self.logger.warning('random states not restored: the checkpoint '
+                                f'has {len(states)} of them for '
+                                f'{self.world_size} processes')
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args,

@@ -127,6 +127,39 @@ def _state_dict_of(checkpoint: dict) -> dict:
             for k, v in state.items()}
 
 
+def state_dict_mismatch(model: torch.nn.Module, state: dict) -> tuple:
+    """Keys missing from / unexpected in ``state``, and mis-shaped ones."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [f'{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}'
+              for k in own if k in state and state[k].shape != own[k].shape]
+    return missing, unexpected, shapes
+
+
+def check_matches(model: torch.nn.Module, checkpoint: dict, filename: str,
+                  strict: bool) -> None:
+    """Raise a one-line ``ValueError`` if ``checkpoint`` does not fit.
+
+    Args:
+        strict: Any difference is an error; otherwise only a checkpoint
+            sharing no tensor with the model is.
+    """
+    state = _state_dict_of(checkpoint)
+    missing, unexpected, shapes = state_dict_mismatch(model, state)
+    matched = len(model.state_dict()) - len(missing) - len(shapes)
+    if not (missing or unexpected or shapes) or (not strict and matched):
+        return
+    parts = [f'{len(items)} {what} ({", ".join(items[:3])}'
+             f'{", ..." if len(items) > 3 else ""})'
+             for what, items in (('missing', missing),
+                                 ('unexpected', unexpected),
+                                 ('mis-shaped', shapes)) if items]
+    raise ValueError(f'{filename} does not match the model: '
+                     f'{"; ".join(parts)}. Is it a checkpoint of this '
+                     'config?')
+
+
 def load_weights(model: torch.nn.Module, filename: str,
                  strict: bool = True) -> dict:
     """Load a checkpoint's weights into ``model``.
@@ -134,33 +167,17 @@ def load_weights(model: torch.nn.Module, filename: str,
     Args:
         model: Target model (unwrapped).
         filename: Path, URL or ``open-mmlab://`` name.
-        strict: Raise on any missing, unexpected or mis-shaped key.
+        strict: Raise on any missing, unexpected or mis-shaped key (else
+            only when nothing matches, and load what fits).
 
     Returns:
         The checkpoint's ``meta`` (empty if none).
-
-    Raises:
-        ValueError: In strict mode, when keys or shapes differ; the message
-            lists the first few of each.
     """
     checkpoint = CheckpointLoader.load_checkpoint(filename,
                                                   map_location='cpu')
-    state = _state_dict_of(checkpoint)
+    check_matches(model, checkpoint, filename, strict)
     own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [f'{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}'
-              for k in own if k in state and state[k].shape != own[k].shape]
-    if strict and (missing or unexpected or shapes):
-        parts = [f'{len(items)} {what} ({", ".join(items[:3])}'
-                 f'{", ..." if len(items) > 3 else ""})'
-                 for what, items in (('missing', missing),
-                                     ('unexpected', unexpected),
-                                     ('mis-shaped', shapes)) if items]
-        raise ValueError(f'{filename} does not match the model: '
-                         f'{"; ".join(parts)}. Is it a checkpoint of this '
-                         'config?')
-    model.load_state_dict({k: v for k, v in state.items()
-                           if k in own and v.shape == own[k].shape},
+    model.load_state_dict({k: v for k, v in _state_dict_of(
+        checkpoint).items() if k in own and v.shape == own[k].shape},
                           strict=False)
     return checkpoint.get('meta', {}) if isinstance(checkpoint, dict) else {}

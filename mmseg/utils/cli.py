@@ -1,11 +1,13 @@
 """Helpers shared by the scripts in ``tools/``."""
+import argparse
 import os
 import os.path as osp
+import pickle
 import sys
 import tempfile
-from typing import Optional
+from typing import List, Optional
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from .checkpoint import trust_checkpoints
 from .dist import init_dist
@@ -15,14 +17,38 @@ class UsageError(Exception):
     """Bad input to a tool: printed as one line, exit status 2."""
 
 
-def load_config(path: str, options: Optional[dict] = None) -> Config:
-    """Read a config and apply ``--cfg-options``."""
+def add_cfg_options(parser: argparse.ArgumentParser) -> None:
+    """``--cfg-options`` (and its deprecated alias ``--options``)."""
+    for flag, help_text in (('--cfg-options', 'override config keys, e.g. '
+                             'data.samples_per_gpu=4 optimizer.lr=0.02'),
+                            ('--options', 'deprecated alias of '
+                             '--cfg-options')):
+        parser.add_argument(flag, nargs='+', default=[], metavar='KEY=VAL',
+                            help=help_text)
+
+
+def parse_cfg_options(items: List[str], flag: str = '--cfg-options',
+                      example: str = 'optimizer.lr=0.02') -> dict:
+    """``KEY=VALUE`` strings to a dict, values parsed as mmengine does."""
+    options = {}
+    for item in items:
+        key, sep, value = item.partition('=')
+        if not sep or not key:
+            raise UsageError(f'{flag} {item!r}: expected KEY=VALUE, e.g. '
+                             f'{example}')
+        options[key] = DictAction._parse_iterable(value)
+    return options
+
+
+def load_config(path: str, options: Optional[List[str]] = None) -> Config:
+    """Read a config and apply ``--cfg-options`` (``KEY=VALUE`` strings)."""
     if not osp.isfile(path):
         raise UsageError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
-    if options:
+    parsed = parse_cfg_options(options or [])
+    if parsed:
         try:
-            cfg.merge_from_dict(options)
+            cfg.merge_from_dict(parsed)
         except Exception as err:
             raise UsageError(f'--cfg-options {options}: {err}') from None
     return cfg
@@ -60,10 +86,34 @@ def trust_from_args(args) -> None:
         trust_checkpoints(True)
 
 
+# errors that, in the tools, mean bad input rather than a bug
+INPUT_ERRORS = (UsageError, KeyError, FileNotFoundError, ValueError,
+                TypeError, pickle.UnpicklingError, FloatingPointError)
+
+
+def one_line(err: BaseException) -> str:
+    """The message of ``err`` on one line.
+
+    For errors re-raised from a DataLoader worker, the original error's
+    last line.
+    """
+    text = str(err.args[0]) if isinstance(err, KeyError) and err.args \
+        else str(err)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    if 'Original Traceback' in text:
+        return lines[-1]
+    return ' '.join(lines) or type(err).__name__
+
+
 def run_cli(main) -> None:
-    """Run a tool's ``main``; bad input ends with one line and status 2."""
+    """Run a tool's ``main``; bad input ends with one line and status 2.
+
+    Set ``MMSEG_DEBUG=1`` to get the full traceback instead.
+    """
     try:
         main()
-    except UsageError as err:
-        print(f'error: {err}', file=sys.stderr)
+    except INPUT_ERRORS as err:
+        if os.environ.get('MMSEG_DEBUG'):
+            raise
+        print(f'error: {one_line(err)}', file=sys.stderr)
         sys.exit(2)

@@ -1,39 +1,27 @@
-"""Fixtures for tests that run the real tools on tiny synthetic data."""
+"""Helpers for tests that run the real tools on tiny synthetic data."""
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from mmseg.datasets.synthetic import generate_cityscapes
 from tests.conftest import REPO_ROOT
 
 QUICK_CAC = ('configs/cac_hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
              'cityscapes_0.4_0.1_1.5.py')
 
 
-@pytest.fixture(scope='session')
-def synthetic_root(tmp_path_factory) -> Path:
-    """8 train / 4 val / 4 test synthetic Cityscapes images of 128x256."""
-    root = tmp_path_factory.mktemp('synthetic_cityscapes')
-    generate_cityscapes(str(root), num_train=8, num_val=4, num_test=4,
-                        size=(128, 256), seed=3)
-    return root
-
-
 def small_run_options(root: Path, max_iters: int, **extra) -> list:
-    """--cfg-options of a few-iteration run on ``root``."""
-    opts = dict(
-        **{'runner.max_iters': max_iters},
-        **{f'data.{s}.data_root': str(root) for s in ('train', 'val',
-                                                      'test')},
-        **{'data.samples_per_gpu': 2, 'data.workers_per_gpu': 0,
-           'log_config.interval': 1, 'model.decode_head.sampler.min_kept': 500,
-           'data.train.pipeline.3.crop_size': '(64,64)',
-           'data.train.pipeline.7.size': '(64,64)'},
-        **extra)
+    """--cfg-options of a few-iteration run on ``root``; ``extra`` wins."""
+    opts = {f'data.{s}.data_root': str(root) for s in ('train', 'val',
+                                                       'test')}
+    opts.update({
+        'runner.max_iters': max_iters, 'data.samples_per_gpu': 2,
+        'data.workers_per_gpu': 0, 'log_config.interval': 1,
+        'model.decode_head.sampler.min_kept': 500,
+        'data.train.pipeline.3.crop_size': '(64,64)',
+        'data.train.pipeline.7.size': '(64,64)'})
+    opts.update(extra)
     return ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
 
 

@@ -31,7 +31,7 @@ def test_sgd_optimizer_with_paramwise_and_grad_clip():
         optimizer_config=dict(grad_clip=dict(max_norm=35, norm_type=2))))
     wrapper = lc.optim_wrapper(cfg)
     assert wrapper == dict(
-        type='OptimWrapper',
+        type='SegOptimWrapper',
         optimizer=dict(type='SGD', lr=0.004, momentum=0.9,
                        weight_decay=1e-4),
         paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.)}),
@@ -45,7 +45,7 @@ def test_segformer_adamw_and_warmup_schedule():
     assert wrapper['paramwise_cfg']['custom_keys']['head'] == dict(
         lr_mult=10.)
     loop = lc.train_loop(cfg, val_interval=16000)
-    assert loop == dict(type='IterBasedTrainLoop', max_iters=160000,
+    assert loop == dict(type='SegIterBasedTrainLoop', max_iters=160000,
                         val_interval=16000)
 
 
@@ -54,7 +54,7 @@ def test_fp16_falls_back_to_fp32_without_cuda():
                       fp16=dict(loss_scale='dynamic')))
     assert not torch.cuda.is_available()
     with pytest.warns(UserWarning, match='fp16 needs CUDA'):
-        assert lc.optim_wrapper(cfg)['type'] == 'OptimWrapper'
+        assert lc.optim_wrapper(cfg)['type'] == 'SegOptimWrapper'
 
 
 def test_cumulative_iters_and_unknown_optimizer_config_keys(warnings_log):

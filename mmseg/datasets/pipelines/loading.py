@@ -157,6 +157,13 @@ class LoadAnnotations:
         seg = read_image(filename, 'unchanged', self.imdecode_backend,
                          _backend_args(self.file_client_args))
         seg = seg.squeeze().astype(np.uint8)
+        if 'img' in results and seg.shape != results['img'].shape[:2]:
+            raise ValueError(
+                f'{filename}: the annotation is {seg.shape[0]}x'
+                f'{seg.shape[1]} but its image '
+                f'{results.get("filename")} is {results["img"].shape[0]}x'
+                f'{results["img"].shape[1]}; label maps must have the size '
+                'of their image')
         label_map = results.get('label_map')
         if label_map is not None or self.reduce_zero_label:
             seg = label_lookup_table(label_map, self.reduce_zero_label)[seg]

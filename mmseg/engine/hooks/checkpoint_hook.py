@@ -3,10 +3,12 @@ import os.path as osp
 import shutil
 from collections import deque
 
-from mmengine.dist import is_main_process
+from mmengine.dist import all_gather_object, is_main_process
 from mmengine.hooks import CheckpointHook
 
 from mmseg.registry import HOOKS
+
+from ..rng import get_rng_state
 
 
 def _atomic_symlink(target: str, link: str) -> None:
@@ -65,12 +67,15 @@ class SegCheckpointHook(CheckpointHook):
             self.keep_ckpt_ids.append(step)
             runner.message_hub.update_info('keep_ckpt_ids',
                                            list(self.keep_ckpt_ids))
+        # every rank's generators, so that a resume continues exactly
+        rng_states = all_gather_object(get_rng_state())
         runner.save_checkpoint(
             self.out_dir, filename, self.file_client_args,
             save_optimizer=self.save_optimizer,
             save_param_scheduler=self.save_param_scheduler,
-            meta={**self.extra_meta, **meta}, by_epoch=self.by_epoch,
-            backend_args=self.backend_args, **self.args)
+            meta={**self.extra_meta, **meta, 'rng_states': rng_states},
+            by_epoch=self.by_epoch, backend_args=self.backend_args,
+            **self.args)
         if not is_main_process():
             return
         _atomic_symlink(filename, osp.join(self.out_dir, 'latest.pth'))

@@ -1,0 +1,122 @@
+"""A run killed with SIGKILL and auto-resumed ends with the same weights."""
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import REPO_ROOT
+from tests.test_engine.conftest import (
+    QUICK_CAC,
+    free_port,
+    run_tool,
+    small_run_options,
+)
+
+MAX_ITERS = 8
+
+
+def options(root, workers=0):
+    return small_run_options(root, MAX_ITERS, **{
+        'checkpoint_config.interval': 1,
+        'checkpoint_config.max_keep_ckpts': 2,
+        'custom_hooks.0.start_iter': 3,
+        'data.workers_per_gpu': workers})
+
+
+def train_cmd(work_dir, root, workers=0):
+    return ['python', 'tools/train.py', QUICK_CAC, '--work-dir',
+            str(work_dir), '--no-validate', '--seed', '0', '--deterministic',
+            '--auto-resume', *options(root, workers)]
+
+
+def final_weights(work_dir: Path) -> dict:
+    checkpoint = torch.load(work_dir / f'iter_{MAX_ITERS}.pth',
+                            weights_only=True)
+    assert checkpoint['meta']['iter'] == MAX_ITERS
+    return checkpoint['state_dict']
+
+
+def assert_same_weights(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def start(cmd):
+    env = dict(os.environ, OMP_NUM_THREADS='1',
+               PATH=f'{Path(sys.executable).parent}:{os.environ["PATH"]}')
+    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+@pytest.fixture(scope='module')
+def reference(synthetic_root, tmp_path_factory):
+    work_dir = tmp_path_factory.mktemp('uninterrupted')
+    run_tool(train_cmd(work_dir, synthetic_root))
+    return final_weights(work_dir)
+
+
+def test_sigkill_at_random_moments_then_auto_resume(reference,
+                                                    synthetic_root,
+                                                    tmp_path):
+    rng = random.Random(1)
+    for _ in range(3):
+        proc = start(train_cmd(tmp_path, synthetic_root))
+        deadline = time.time() + 120
+        while not (tmp_path / 'last_checkpoint').exists() and \
+                proc.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0, 1.5))  # somewhere in later iterations
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # whatever the moment, latest.pth is a complete checkpoint
+        if (tmp_path / 'latest.pth').exists():
+            torch.load(tmp_path / 'latest.pth', weights_only=True)
+    run_tool(train_cmd(tmp_path, synthetic_root))
+    assert_same_weights(final_weights(tmp_path), reference)
+
+
+def test_workers_and_resume_from_checkpoint(reference, synthetic_root,
+                                            tmp_path):
+    """Per-sample seeds: a data worker process changes nothing, and a run
+    resumed with --resume-from continues exactly."""
+    base = ['python', 'tools/train.py', QUICK_CAC, '--no-validate', '--seed',
+            '0', '--deterministic']
+    keep_all = ['checkpoint_config.max_keep_ckpts=-1']
+    full, resumed = tmp_path / 'full', tmp_path / 'resumed'
+    run_tool(base + ['--work-dir', str(full)] +
+             options(synthetic_root, workers=1) + keep_all)
+    assert_same_weights(final_weights(full), reference)
+    run_tool(base + ['--work-dir', str(resumed), '--resume-from',
+                     str(full / 'iter_3.pth')] +
+             options(synthetic_root, workers=1))
+    assert_same_weights(final_weights(resumed), reference)
+
+
+def test_two_process_resume_matches_uninterrupted(synthetic_root, tmp_path):
+    full, resumed = tmp_path / 'full', tmp_path / 'resumed'
+
+    def dist_train(work_dir, *extra):
+        run_tool(['bash', 'tools/dist_train.sh', QUICK_CAC, '2',
+                  '--work-dir', str(work_dir), '--no-validate', '--seed',
+                  '0', '--deterministic', *extra,
+                  *small_run_options(synthetic_root, 4, **{
+                      'checkpoint_config.interval': 2,
+                      'checkpoint_config.max_keep_ckpts': -1,
+                      'custom_hooks.0.start_iter': 1})],
+                 env=dict(PORT=str(free_port())))
+
+    dist_train(full)
+    dist_train(resumed, '--resume-from', str(full / 'iter_2.pth'))
+    a = torch.load(full / 'iter_4.pth', weights_only=True)
+    b = torch.load(resumed / 'iter_4.pth', weights_only=True)
+    assert_same_weights(a['state_dict'], b['state_dict'])
+    assert len(b['meta']['rng_states']) == 2
