@@ -23,6 +23,8 @@ class SegRunner(Runner):
     * checkpoints are written to ``<name>.part`` and renamed, so a kill never
       leaves a truncated checkpoint;
     * the text log is ``<work_dir>/<timestamp>.log``, as in 0.28;
+    * the config dump never overwrites a different earlier one (it then
+      goes to ``<name>.<timestamp>.py``);
     * the checkpoint a run resumed from is remembered (``resumed_from``) so
       that rotation never deletes it;
     * checkpoints hold plain types only (``PlainStateHook``), so they load
@@ -56,6 +58,19 @@ class SegRunner(Runner):
                       strict or self._resuming)
         self._loaded_meta = checkpoint.get('meta', {})
         return checkpoint
+
+    @master_only
+    def dump_config(self) -> None:
+        name = osp.basename(self.cfg.filename or f'{self.timestamp}.py')
+        path = osp.join(self.work_dir, name)
+        text = self.cfg.pretty_text
+        if osp.isfile(path):
+            with open(path) as f:
+                if f.read() != text:
+                    stem, ext = osp.splitext(path)
+                    path = f'{stem}.{self.timestamp}{ext}'
+        with open(path, 'w') as f:
+            f.write(text)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """Resume, then restore this rank's random generators."""

@@ -77,9 +77,9 @@ def test_sigkill_at_random_moments_then_auto_resume(reference,
         time.sleep(rng.uniform(0, 1.5))  # somewhere in later iterations
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        # whatever the moment, latest.pth is a complete checkpoint
-        if (tmp_path / 'latest.pth').exists():
-            torch.load(tmp_path / 'latest.pth', weights_only=True)
+        # whatever the moment, no checkpoint is truncated
+        for path in tmp_path.glob('*.pth'):
+            torch.load(path, weights_only=True)
     run_tool(train_cmd(tmp_path, synthetic_root))
     assert_same_weights(final_weights(tmp_path), reference)
 
