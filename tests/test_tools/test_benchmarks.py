@@ -1,0 +1,52 @@
+"""The benchmark scripts run with tiny settings and report their figures."""
+import importlib.util
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+QUICK_CAC = ('configs/cac_hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
+             'cityscapes_0.4_0.1_1.5.py')
+
+
+def load_tool(name: str):
+    path = REPO_ROOT / 'tools' / 'analysis' / f'{name}.py'
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cac_loss_benchmark_reports_both_timings(capsys):
+    report = load_tool('benchmark_cac_loss').main([
+        '--batch', '1', '--classes', '5', '--size', '16', '32',
+        '--label-size', '64', '128', '--feat-dim', '8', '--max-sample',
+        '64', '--threshold', '10', '--warmup', '0', '--repeat', '1'])
+    out = capsys.readouterr().out
+    assert 'vectorised' in out and 'per-class loop' in out
+    assert report['vectorised'] > 0 and report['speedup'] > 0
+
+
+def test_training_benchmark_compares_with_the_derived_baseline(capsys):
+    tool = load_tool('benchmark_train')
+    report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
+                        '--batch', '2', '--warmup', '0', '--iters', '1'])
+    out = capsys.readouterr().out
+    assert 'ratio' in out and report['ratio'] > 0
+    assert report['config']['params'] > report['baseline']['params']
+
+
+def test_baseline_of_a_cac_config_has_no_cac_parts():
+    tool = load_tool('benchmark_train')
+    head = dict(type='CACFCNHead', proj_channel=64, weight=1.5,
+                loss_decode=[dict(type='CrossEntropyLoss'),
+                             dict(type='CACLoss')])
+    plain = tool.baseline_of(dict(decode_head=[dict(type='FCNHead'), head]))
+    assert plain['decode_head'][1] == dict(
+        type='FCNHead', loss_decode=[dict(type='CrossEntropyLoss')])
+
+
+def test_fp16_training_benchmark_needs_cuda():
+    tool = load_tool('benchmark_train')
+    with pytest.raises(Exception, match='needs --device cuda'):
+        tool.main([str(REPO_ROOT / QUICK_CAC), '--fp16'])

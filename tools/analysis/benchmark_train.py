@@ -1,0 +1,170 @@
+"""Seconds per training iteration of a config, next to its baseline.
+
+Random images of the config's crop size go through full training steps
+(forward, losses, backward, optimizer). A CAC config is compared with its
+own baseline: the same model with the plain head (``CACFCNHead`` ->
+``FCNHead``, ...) and without the CAC loss, measured in the same run. With
+``--data`` the config's training pipeline is timed too (images/s of data
+loading alone vs of the model step).
+
+    python tools/analysis/benchmark_train.py CONFIG [--crop 512 1024]
+        [--batch 2] [--warmup 2] [--iters 5] [--device cpu|cuda] [--fp16]
+        [--baseline CONFIG] [--data]
+"""
+import argparse
+import copy
+import statistics
+import time
+import warnings
+
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+from mmseg.models import build_segmentor
+from mmseg.utils.cli import UsageError, load_config, run_cli
+
+PLAIN_HEADS = {'CACFCNHead': 'FCNHead', 'CACOCRHead': 'OCRHead',
+               'CACSegformerHead': 'SegformerHead'}
+CAC_ONLY_ARGS = ('proj_channel', 'weight')
+
+
+def plain_head(head: dict) -> dict:
+    """The head config without CAC's branches and loss."""
+    head = copy.deepcopy(head)
+    head['type'] = PLAIN_HEADS.get(head['type'], head['type'])
+    for key in CAC_ONLY_ARGS:
+        head.pop(key, None)
+    losses = head.get('loss_decode')
+    if isinstance(losses, list):
+        head['loss_decode'] = [loss for loss in losses
+                               if loss['type'] != 'CACLoss']
+    return head
+
+
+def baseline_of(model_cfg: dict) -> dict:
+    """``model_cfg`` with every CAC head replaced by its plain head."""
+    model_cfg = copy.deepcopy(model_cfg)
+    heads = model_cfg['decode_head']
+    model_cfg['decode_head'] = [plain_head(h) for h in heads] \
+        if isinstance(heads, list) else plain_head(heads)
+    return model_cfg
+
+
+def crop_size(cfg: Config):
+    for step in cfg.data.train.pipeline:
+        if step['type'] == 'RandomCrop':
+            return tuple(step['crop_size'])
+    raise UsageError('no RandomCrop in the training pipeline: pass --crop')
+
+
+def time_training(model_cfg: dict, cfg: Config, args, device) -> dict:
+    """Median seconds per step and peak memory of one model."""
+    model_cfg = dict(copy.deepcopy(model_cfg), pretrained=None)
+    model = build_segmentor(model_cfg).to(device).train()
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    optim_cfg = dict(type='AmpOptimWrapper' if args.fp16 else 'OptimWrapper',
+                     optimizer=dict(cfg.optimizer))
+    optim_cfg['optimizer'].pop('paramwise_cfg', None)
+    wrapper = build_optim_wrapper(model, optim_cfg)
+    h, w = args.crop or crop_size(cfg)
+    num_classes = model.num_classes
+    g = torch.Generator().manual_seed(0)
+    batch = dict(
+        img=torch.randn(args.batch, 3, h, w, generator=g).to(device),
+        img_metas=[dict(img_shape=(h, w, 3), ori_shape=(h, w, 3),
+                        pad_shape=(h, w, 3), flip=False)] * args.batch,
+        gt_semantic_seg=torch.randint(0, num_classes, (args.batch, 1, h, w),
+                                      generator=g).to(device))
+    times = []
+    if device.type == 'cuda':
+        torch.cuda.reset_peak_memory_stats()
+    for i in range(args.warmup + args.iters):
+        if device.type == 'cuda':
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        model.train_step(batch, wrapper)
+        if device.type == 'cuda':
+            torch.cuda.synchronize()
+        if i >= args.warmup:
+            times.append(time.perf_counter() - start)
+    peak = f'{torch.cuda.max_memory_allocated() / 2**20:.0f} MiB' \
+        if device.type == 'cuda' else 'n/a'
+    return dict(seconds=statistics.median(times), peak=peak,
+                params=sum(p.numel() for p in model.parameters()))
+
+
+def time_data_pipeline(cfg: Config, args) -> float:
+    """Images per second of the training data loader alone."""
+    from mmengine.runner import Runner
+
+    from mmseg.datasets import build_dataset
+    from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
+    from mmseg.engine.legacy_config import dataloader
+    loader = Runner.build_dataloader(dataloader(
+        SeededDataset(build_dataset(cfg.data.train)), args.batch,
+        cfg.data.workers_per_gpu, ResumableInfiniteSampler, True), seed=0)
+    batches = iter(loader)
+    for _ in range(args.warmup):
+        next(batches)
+    start = time.perf_counter()
+    for _ in range(args.iters):
+        next(batches)
+    return args.iters * args.batch / (time.perf_counter() - start)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('--baseline', help='baseline config (default: the '
+                        'config with plain heads and no CAC loss)')
+    parser.add_argument('--crop', type=int, nargs=2,
+                        help='image size (default: the config crop)')
+    parser.add_argument('--batch', type=int, default=2,
+                        help='images per step (per GPU in the configs)')
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--iters', type=int, default=5)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--fp16', action='store_true', help='AMP (CUDA)')
+    parser.add_argument('--channels-last', action='store_true')
+    parser.add_argument('--data', action='store_true',
+                        help='also time the training data pipeline')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=VAL')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    device = torch.device(args.device)
+    if args.fp16 and device.type != 'cuda':
+        raise UsageError('--fp16 (AMP) needs --device cuda')
+    cfg = load_config(args.config, args.cfg_options)
+    base_model = load_config(args.baseline).model if args.baseline \
+        else baseline_of(cfg.model)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # SyncBN -> BN on CPU, etc.
+        ours = time_training(cfg.model, cfg, args, device)
+        base = time_training(base_model, cfg, args, device)
+    h, w = args.crop or crop_size(cfg)
+    print(f'training step, batch {args.batch} of {h}x{w} on {device}, '
+          f'median of {args.iters} after {args.warmup} warm-up')
+    for name, result in (('config', ours), ('baseline', base)):
+        print(f'  {name:9s} {result["seconds"]:8.3f} s/iter  '
+              f'{args.batch / result["seconds"]:7.2f} img/s  '
+              f'peak memory {result["peak"]}  '
+              f'{result["params"]:,} parameters')
+    ratio = ours['seconds'] / base['seconds']
+    print(f'  ratio     {ratio:8.3f}  (config / baseline)')
+    report = dict(config=ours, baseline=base, ratio=ratio)
+    if args.data:
+        report['data_img_per_s'] = time_data_pipeline(cfg, args)
+        print(f'  data pipeline alone {report["data_img_per_s"]:7.2f} img/s '
+              f'with {cfg.data.workers_per_gpu} worker(s); model step '
+              f'{args.batch / ours["seconds"]:7.2f} img/s')
+    return report
+
+
+if __name__ == '__main__':
+    run_cli(main)
