@@ -16,6 +16,7 @@ import copy
 import statistics
 import time
 import warnings
+from functools import partial
 
 import torch
 from mmengine.config import Config
@@ -58,8 +59,8 @@ def crop_size(cfg: Config):
     raise UsageError('no RandomCrop in the training pipeline: pass --crop')
 
 
-def time_training(model_cfg: dict, cfg: Config, args, device) -> dict:
-    """Median seconds per step and peak memory of one model."""
+def make_step(model_cfg: dict, cfg: Config, args, device):
+    """A function running one training step of a fresh model."""
     model_cfg = dict(copy.deepcopy(model_cfg), pretrained=None)
     model = build_segmentor(model_cfg).to(device).train()
     if args.channels_last:
@@ -69,30 +70,41 @@ def time_training(model_cfg: dict, cfg: Config, args, device) -> dict:
     optim_cfg['optimizer'].pop('paramwise_cfg', None)
     wrapper = build_optim_wrapper(model, optim_cfg)
     h, w = args.crop or crop_size(cfg)
-    num_classes = model.num_classes
     g = torch.Generator().manual_seed(0)
     batch = dict(
         img=torch.randn(args.batch, 3, h, w, generator=g).to(device),
         img_metas=[dict(img_shape=(h, w, 3), ori_shape=(h, w, 3),
                         pad_shape=(h, w, 3), flip=False)] * args.batch,
-        gt_semantic_seg=torch.randint(0, num_classes, (args.batch, 1, h, w),
+        gt_semantic_seg=torch.randint(0, model.num_classes,
+                                      (args.batch, 1, h, w),
                                       generator=g).to(device))
-    times = []
-    if device.type == 'cuda':
-        torch.cuda.reset_peak_memory_stats()
+    step = partial(model.train_step, batch, wrapper)
+    step.params = sum(p.numel() for p in model.parameters())
+    return step
+
+
+def time_steps(steps: dict, args, device) -> dict:
+    """Median seconds per step of each model, their steps interleaved so
+    that load changes on the machine affect them alike."""
+    times = {name: [] for name in steps}
+    peaks = {}
     for i in range(args.warmup + args.iters):
-        if device.type == 'cuda':
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        model.train_step(batch, wrapper)
-        if device.type == 'cuda':
-            torch.cuda.synchronize()
-        if i >= args.warmup:
-            times.append(time.perf_counter() - start)
-    peak = f'{torch.cuda.max_memory_allocated() / 2**20:.0f} MiB' \
-        if device.type == 'cuda' else 'n/a'
-    return dict(seconds=statistics.median(times), peak=peak,
-                params=sum(p.numel() for p in model.parameters()))
+        for name, step in steps.items():
+            if device.type == 'cuda':
+                torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
+            start = time.perf_counter()
+            step()
+            if device.type == 'cuda':
+                torch.cuda.synchronize()
+                peaks[name] = torch.cuda.max_memory_allocated()
+            if i >= args.warmup:
+                times[name].append(time.perf_counter() - start)
+    return {name: dict(seconds=statistics.median(times[name]),
+                       params=steps[name].params,
+                       peak=f'{peaks[name] / 2**20:.0f} MiB'
+                       if name in peaks else 'n/a')
+            for name in steps}
 
 
 def time_data_pipeline(cfg: Config, args) -> float:
@@ -145,8 +157,10 @@ def main(argv=None) -> dict:
         else baseline_of(cfg.model)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # SyncBN -> BN on CPU, etc.
-        ours = time_training(cfg.model, cfg, args, device)
-        base = time_training(base_model, cfg, args, device)
+        results = time_steps(dict(
+            config=make_step(cfg.model, cfg, args, device),
+            baseline=make_step(base_model, cfg, args, device)), args, device)
+    ours, base = results['config'], results['baseline']
     h, w = args.crop or crop_size(cfg)
     print(f'training step, batch {args.batch} of {h}x{w} on {device}, '
           f'median of {args.iters} after {args.warmup} warm-up')

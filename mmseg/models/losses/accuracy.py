@@ -32,25 +32,26 @@ def accuracy(pred: torch.Tensor,
     maxk = max(ks)
     assert maxk <= pred.size(1), \
         f'maxk {maxk} exceeds pred dimension {pred.size(1)}'
-    if maxk == 1:  # much faster than topk on CPU, same answer
-        pred_value, pred_label = pred.max(dim=1, keepdim=True)
-    else:
-        pred_value, pred_label = pred.topk(maxk, dim=1)
-    pred_label = pred_label.transpose(0, 1)  # (maxk, N, ...)
-    correct = pred_label.eq(target.unsqueeze(0).expand_as(pred_label))
-    if thresh is not None:
-        correct = correct & (pred_value > thresh).transpose(0, 1)
-    if ignore_index is not None:
-        valid = target != ignore_index
-        correct = correct[:, valid]
-        total = valid.sum().item()
-    else:
-        total = target.numel()
-    eps = torch.finfo(torch.float32).eps
-    res = []
-    for k in ks:
-        hits = correct[:k].reshape(-1).float().sum(0, keepdim=True) + eps
-        res.append(hits.mul_(100.0 / (total + eps)))
+    with torch.no_grad():  # a metric: no graph needed
+        if maxk == 1:  # much faster than topk on CPU, same answer
+            pred_value, pred_label = pred.max(dim=1, keepdim=True)
+        else:
+            pred_value, pred_label = pred.topk(maxk, dim=1)
+        pred_label = pred_label.transpose(0, 1)  # (maxk, N, ...)
+        correct = pred_label == target.unsqueeze(0)
+        if thresh is not None:
+            correct &= (pred_value > thresh).transpose(0, 1)
+        if ignore_index is not None:  # masks, not boolean indexing
+            valid = target != ignore_index
+            correct &= valid.unsqueeze(0)
+            total = valid.sum().item()
+        else:
+            total = target.numel()
+        eps = torch.finfo(torch.float32).eps
+        res = []
+        for k in ks:
+            hits = correct[:k].sum().float().reshape(1) + eps
+            res.append(hits.mul_(100.0 / (total + eps)))
     return res[0] if single else res
 
 
