@@ -19,6 +19,7 @@ from mmseg.core.evaluation.metrics import (
     intersect_and_union,
     pre_eval_to_metrics,
 )
+from mmseg.core.visualization import overlay, side_by_side
 from mmseg.registry import DATASETS
 
 from .pipelines import Compose, LoadAnnotations
@@ -509,6 +510,8 @@ class CustomDataset(Dataset):
                         opacity: float = 0.5) -> str:
         """Save the image of sample ``index`` overlaid with ``pred``.
 
+        With an annotation, the ground truth overlay is put on the right.
+
         Args:
             index: Dataset index.
             pred: Label map ``(H, W)`` at the image size.
@@ -525,11 +528,10 @@ class CustomDataset(Dataset):
         palette = self.PALETTE
         if palette is None:
             palette = _random_palette(int(pred.max()) + 1)
-        palette = np.asarray(palette, dtype=np.uint8)[:, ::-1]  # to BGR
-        colors = np.zeros_like(img)
-        known = (pred >= 0) & (pred < len(palette))
-        colors[known] = palette[pred[known]]
-        overlay = img * (1 - opacity) + colors * opacity
+        panels = [overlay(img, pred, palette, opacity)]
+        if self.ann_dir is not None:
+            gt = self.get_gt_seg_map_by_idx(index)
+            panels.append(overlay(img, gt, palette, opacity))
         path = osp.join(out_dir, osp.splitext(filename)[0] + '.png')
-        mmcv.imwrite(overlay.astype(np.uint8), path)
+        mmcv.imwrite(side_by_side(*panels), path)
         return path

@@ -10,7 +10,7 @@ from typing import List, Optional
 from mmengine.config import Config, DictAction
 
 from .checkpoint import trust_checkpoints
-from .dist import init_dist
+from .dist import close_dist, init_dist
 
 
 class UsageError(Exception):
@@ -110,10 +110,14 @@ def run_cli(main) -> None:
 
     Set ``MMSEG_DEBUG=1`` to get the full traceback instead.
     """
+    success = False
     try:
         main()
+        success = True
     except INPUT_ERRORS as err:
         if os.environ.get('MMSEG_DEBUG'):
             raise
         print(f'error: {one_line(err)}', file=sys.stderr)
         sys.exit(2)
+    finally:
+        close_dist(success)

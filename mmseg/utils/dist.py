@@ -27,3 +27,18 @@ def init_dist(launcher: str, backend: str = 'nccl', **kwargs) -> None:
         warnings.warn(f'no CUDA: using the gloo backend instead of {backend}')
         backend = 'gloo'
     dist.init_process_group(backend=backend, **kwargs)
+
+
+def close_dist(success: bool) -> None:
+    """Tear the process group down before the interpreter exits.
+
+    Left to interpreter shutdown, gloo's worker threads can be destroyed
+    while still joinable and abort the process (SIGABRT) after a run that
+    finished fine. Ranks meet at a barrier first when the run succeeded,
+    so none tears down while another still talks to it.
+    """
+    if not dist.is_initialized():
+        return
+    if success:
+        dist.barrier()
+    dist.destroy_process_group()

@@ -370,7 +370,18 @@ def test_show_prediction(cityscapes_root, tmp_path):
                                    str(tmp_path / 'show'), opacity=1.0)
     assert path.endswith('frankfurt/frankfurt_000000_000000_leftImg8bit.png')
     overlay = np.array(Image.open(path))  # RGB
+    assert overlay.shape[:2] == (H, 2 * W)  # prediction | ground truth
     assert overlay[0, 0].tolist() == [128, 64, 128]  # road colour
+    gt = dataset.get_gt_seg_map_by_idx(0)
+    palette = np.array(dataset.PALETTE)
+    right = overlay[:, W:]
+    shown = gt < len(palette)
+    np.testing.assert_array_equal(right[shown], palette[gt[shown]])
+    no_gt = cityscapes(cityscapes_root, 'val')
+    no_gt.ann_dir = None
+    single = no_gt.show_prediction(0, np.zeros((H, W), dtype=np.int64),
+                                   str(tmp_path / 'single'))
+    assert np.array(Image.open(single)).shape[:2] == (H, W)
 
 
 # ---------------------------------------------------------------- wrappers

@@ -7,7 +7,7 @@ import mmengine
 import pytest
 import torch
 
-from tests.test_engine.conftest import (
+from tests.runs import (
     QUICK_CAC,
     free_port,
     run_tool,

@@ -10,7 +10,7 @@ from cityscapesscripts.helpers.labels import id2label
 from PIL import Image
 
 from mmseg.apis import AUG_TEST_RATIOS, configure_aug_test
-from tests.test_engine.conftest import (
+from tests.runs import (
     QUICK_CAC,
     free_port,
     run_tool,

@@ -9,7 +9,7 @@ import mmengine
 import pytest
 
 from mmseg.datasets.synthetic import generate_ade20k, generate_cityscapes
-from tests.test_engine.conftest import run_tool
+from tests.runs import run_tool
 from tests.test_engine.test_end_to_end import json_log
 
 MAX_ITERS = 4

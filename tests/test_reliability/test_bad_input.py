@@ -11,7 +11,7 @@ from PIL import Image
 
 from mmseg.models import build_segmentor
 from tests.helpers import tiny_ocrnet
-from tests.test_engine.conftest import (
+from tests.runs import (
     QUICK_CAC,
     free_port,
     run_tool,

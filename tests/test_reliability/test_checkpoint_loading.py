@@ -8,7 +8,7 @@ from mmseg.models import build_segmentor
 from mmseg.utils import checkpoint as ckpt
 from mmseg.utils import load_weights
 from tests.helpers import tiny_fcn, tiny_ocrnet
-from tests.test_engine.conftest import QUICK_CAC, run_tool, small_run_options
+from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmseg.engine.runner import SegRunner
-from tests.test_engine.conftest import QUICK_CAC, run_tool, small_run_options
+from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 
 def test_a_failure_while_saving_leaves_no_truncated_file(tmp_path,

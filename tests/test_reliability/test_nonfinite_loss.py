@@ -3,7 +3,7 @@ import os
 
 import torch
 
-from tests.test_engine.conftest import QUICK_CAC, run_tool, small_run_options
+from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 # NaN class weights: every pixel's CE, hence every step, is non-finite
 NAN_CE = {'model.decode_head.loss_decode.0.class_weight':

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from tests.conftest import REPO_ROOT
-from tests.test_engine.conftest import (
+from tests.runs import (
     QUICK_CAC,
     free_port,
     run_tool,

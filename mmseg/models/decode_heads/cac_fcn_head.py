@@ -33,8 +33,11 @@ class CACFCNHead(CACHeadMixin, FCNHead):
             ConvModule(self.channels, self.num_classes, kernel_size=1,
                        conv_cfg=self.conv_cfg, norm_cfg=None, act_cfg=None))
 
-    def forward_train(self, inputs, img_metas, gt_semantic_seg, train_cfg):
+    def cac_outputs(self, inputs):
+        """Segmentation logits, projection features, confidence logits."""
         feats, x = self._forward_feature(inputs)
-        return self.cac_losses(self.cls_seg(feats), self.project(x),
-                               self.weight_branch(x.detach()),
-                               gt_semantic_seg)
+        return (self.cls_seg(feats), self.project(x),
+                self.weight_branch(x.detach()))
+
+    def forward_train(self, inputs, img_metas, gt_semantic_seg, train_cfg):
+        return self.cac_losses(*self.cac_outputs(inputs), gt_semantic_seg)

@@ -50,22 +50,17 @@ class CACOCRHead(CACHeadMixin, OCRHead):
             loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False,
                              loss_weight=weight))
 
+    def cac_outputs(self, inputs, prev_output: torch.Tensor):
+        """Segmentation logits, projection features, confidence logits."""
+        x = self._transform_inputs(inputs)
+        weight_logit = self.weight_branch([f.detach() for f in inputs],
+                                          prev_output.detach())
+        return (self.ocr_logits(x, prev_output), self.project(x),
+                weight_logit)
+
     def forward_train(self, inputs, prev_output: torch.Tensor,
                       img_metas: List[dict], gt_semantic_seg: torch.Tensor,
                       train_cfg: dict) -> Dict[str, torch.Tensor]:
-        """CE losses of both branches, the CAC loss and the accuracies.
-
-        Args:
-            inputs: Multi-level features.
-            prev_output: Logits of the previous stage.
-            img_metas: Per-image meta dicts.
-            gt_semantic_seg: Labels of shape (N, 1, H, W).
-            train_cfg: The segmentor's training config.
-        """
-        x = self._transform_inputs(inputs)
-        seg_logit = self.ocr_logits(x, prev_output)
-        proj_feature = self.project(x)
-        weight_logit = self.weight_branch([f.detach() for f in inputs],
-                                          prev_output.detach())
-        return self.cac_losses(seg_logit, proj_feature, weight_logit,
+        """CE losses of both branches, the CAC loss and the accuracies."""
+        return self.cac_losses(*self.cac_outputs(inputs, prev_output),
                                gt_semantic_seg)

@@ -40,22 +40,17 @@ class CACSegformerHead(CACHeadMixin, SegformerHead):
                        conv_cfg=self.conv_cfg, norm_cfg=None, act_cfg=None))
         self.weight_branch = nn.ModuleList([*self.level_convs(), classifier])
 
-    def forward_train(self, inputs, img_metas: List[dict],
-                      gt_semantic_seg: torch.Tensor,
-                      train_cfg: dict) -> Dict[str, torch.Tensor]:
-        """CE losses of both branches, the CAC loss and the accuracies.
-
-        Args:
-            inputs: Multi-level features.
-            img_metas: Per-image meta dicts.
-            gt_semantic_seg: Labels of shape (N, 1, H, W).
-            train_cfg: The segmentor's training config.
-        """
-        seg_logit = self(inputs)
+    def cac_outputs(self, inputs):
+        """Segmentation logits, projection features, confidence logits."""
         feats = self._transform_inputs(inputs)
         proj_feature = self.project(self.resize_concat(feats, 'bilinear'))
         *level_convs, classifier = self.weight_branch
         weight_logit = classifier(
             self.fuse_levels([f.detach() for f in feats], level_convs))
-        return self.cac_losses(seg_logit, proj_feature, weight_logit,
-                               gt_semantic_seg)
+        return self(inputs), proj_feature, weight_logit
+
+    def forward_train(self, inputs, img_metas: List[dict],
+                      gt_semantic_seg: torch.Tensor,
+                      train_cfg: dict) -> Dict[str, torch.Tensor]:
+        """CE losses of both branches, the CAC loss and the accuracies."""
+        return self.cac_losses(*self.cac_outputs(inputs), gt_semantic_seg)

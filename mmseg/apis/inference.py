@@ -1,0 +1,71 @@
+"""Build a segmentor from a config (+ checkpoint) and run it on images."""
+import copy
+from typing import List, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+
+from mmseg.datasets.collate import seg_collate
+from mmseg.datasets.pipelines import Compose
+from mmseg.models import build_segmentor
+from mmseg.utils import load_weights
+
+
+def init_segmentor(config: Union[str, Config],
+                   checkpoint: Optional[str] = None,
+                   device: str = 'cpu',
+                   cfg_options: Optional[dict] = None) -> torch.nn.Module:
+    """A segmentor in eval mode, with ``model.cfg`` set.
+
+    Args:
+        config: Config file or object.
+        checkpoint: Weights (loaded strictly); None keeps the random init.
+        device: Where to put the model.
+        cfg_options: Config overrides.
+    """
+    cfg = Config.fromfile(config) if isinstance(config, str) \
+        else copy.deepcopy(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.model.pretrained = None
+    cfg.model.train_cfg = None
+    model = build_segmentor(cfg.model)
+    if checkpoint is not None:
+        meta = load_weights(model, checkpoint, strict=True)
+        model.CLASSES = meta.get('CLASSES')
+        model.PALETTE = meta.get('PALETTE')
+    model.cfg = cfg
+    return model.to(device).eval()
+
+
+def _test_pipeline(cfg: Config, from_array: bool) -> Compose:
+    steps = copy.deepcopy(cfg.data.test.pipeline)
+    if from_array and steps[0]['type'] == 'LoadImageFromFile':
+        steps = steps[1:]  # the image is given as an array
+    return Compose(steps)
+
+
+def prepare_inputs(cfg: Config, imgs: Sequence) -> dict:
+    """Test-pipeline batch for image files or BGR arrays."""
+    samples = []
+    for img in imgs:
+        if isinstance(img, np.ndarray):
+            results = dict(img=img, img_shape=img.shape, ori_shape=img.shape,
+                           filename=None, ori_filename=None)
+            samples.append(_test_pipeline(cfg, True)(results))
+        else:
+            results = dict(img_info=dict(filename=img), img_prefix=None)
+            samples.append(_test_pipeline(cfg, False)(results))
+    return seg_collate(samples)
+
+
+@torch.inference_mode()
+def inference_segmentor(model: torch.nn.Module,
+                        imgs) -> List[np.ndarray]:
+    """Label maps of one image (file or BGR array) or of a list of them."""
+    imgs = imgs if isinstance(imgs, (list, tuple)) else [imgs]
+    batch = prepare_inputs(model.cfg, imgs)
+    device = next(model.parameters()).device
+    views = [v.to(device) for v in batch['img']]
+    return model(views, batch['img_metas'], mode='predict')

@@ -1,0 +1,122 @@
+"""Plots, embeddings, FLOPs, config printing, inference benchmark."""
+import glob
+import importlib.util
+
+import mmcv
+import numpy as np
+import pytest
+from mmengine.config import Config
+from PIL import Image
+
+from mmseg.apis import inference_segmentor, init_segmentor
+from mmseg.models import build_segmentor
+from tests.conftest import REPO_ROOT
+from tests.runs import QUICK_CAC, run_tool, small_run_options
+
+QUICK_BASE = ('configs/hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
+              'cityscapes_baseline.py')
+
+
+def load_tool(relative: str):
+    path = REPO_ROOT / 'tools' / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def runs(synthetic_root, tmp_path_factory):
+    """3-iteration CAC and baseline runs: work dirs by name."""
+    dirs = {}
+    for name, config in (('cac', QUICK_CAC), ('base', QUICK_BASE)):
+        work_dir = tmp_path_factory.mktemp(name)
+        run_tool(['python', 'tools/train.py', config, '--work-dir',
+                  str(work_dir), '--no-validate',
+                  *small_run_options(synthetic_root, 3)])
+        dirs[name] = work_dir
+    return dirs
+
+
+def data_options(root):
+    return {f'data.{s}.data_root': str(root)
+            for s in ('train', 'val', 'test')}
+
+
+def assert_png(path, min_size=(100, 100)):
+    with Image.open(path) as image:
+        assert image.format == 'PNG'
+        assert image.size[0] >= min_size[0] and image.size[1] >= min_size[1]
+
+
+def test_plot_curves_of_several_runs(runs, tmp_path):
+    logs = [glob.glob(str(runs[n] / '*.log.json'))[0] for n in runs]
+    tool = load_tool('analyze_logs.py')
+    out = tool.main(['plot_curve', *logs, '--keys', 'decode.loss_ce',
+                     '--legend', 'CAC', 'baseline', '--title', 'loss',
+                     '--out', str(tmp_path / 'curves.png')])
+    assert_png(out)
+    with pytest.raises(Exception, match="no key 'decode.loss_cac'"):
+        tool.plot_curve(logs[1:], ['decode.loss_cac'],
+                        out=str(tmp_path / 'x.png'))
+    with pytest.raises(Exception, match='log file not found'):
+        tool.load_log(str(tmp_path / 'missing.json'))
+
+
+def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
+                                 monkeypatch):
+    tool = load_tool('analysis/visualize_embeddings.py')
+    monkeypatch.chdir(REPO_ROOT)
+    config = str(tmp_path / 'cac.py')
+    base_config = str(tmp_path / 'base.py')
+    for src, dst in ((QUICK_CAC, config), (QUICK_BASE, base_config)):
+        cfg = Config.fromfile(src)
+        cfg.merge_from_dict(data_options(synthetic_root))
+        cfg.dump(dst)
+    written = tool.main([config, str(runs['cac'] / 'iter_3.pth'),
+                         base_config, str(runs['base'] / 'iter_3.pth'),
+                         '--num-images', '2', '--per-class', '20',
+                         '--confidence-map', '1',
+                         '--out-dir', str(tmp_path / 'vis')])
+    assert_png(written['tsne'], (400, 200))
+    assert_png(written['confidence_1'], (400, 100))
+    for counts in written['counts'].values():
+        assert counts.sum() > 0 and counts.max() <= 2 * 20  # 2 images
+
+
+def test_get_flops_and_print_config(capsys):
+    flops = load_tool('get_flops.py').main([str(REPO_ROOT / QUICK_CAC),
+                                            '--shape', '64', '128'])
+    cfg = Config.fromfile(REPO_ROOT / QUICK_CAC)
+    model = build_segmentor(cfg.model)
+    assert flops['params'] == sum(p.numel() for p in model.parameters())
+    assert flops['flops'] > 0 and 'backbone' in flops['table']
+    text = load_tool('print_config.py').main([
+        str(REPO_ROOT / QUICK_CAC), '--cfg-options', 'optimizer.lr=0.123'])
+    assert 'lr=0.123' in text and 'CACFCNHead' in text
+
+
+@pytest.mark.parametrize('mode', ['whole', 'slide', 'aug'])
+def test_inference_benchmark(mode, synthetic_root):
+    options = [f'{k}={v}' for k, v in data_options(synthetic_root).items()]
+    report = load_tool('benchmark.py').main([
+        str(REPO_ROOT / QUICK_CAC), '--random-init', '--mode', mode,
+        '--num-images', '4', '--cfg-options', *options])
+    assert report['mode'] == mode and report['fps'][0] > 0
+
+
+def test_fp16_inference_benchmark_needs_cuda():
+    with pytest.raises(Exception, match='needs --device cuda'):
+        load_tool('benchmark.py').main([str(REPO_ROOT / QUICK_CAC),
+                                        '--random-init', '--fp16'])
+
+
+def test_inference_api_on_files_and_arrays(runs, synthetic_root):
+    model = init_segmentor(str(REPO_ROOT / QUICK_CAC),
+                           str(runs['cac'] / 'iter_3.pth'))
+    image = sorted(glob.glob(str(
+        synthetic_root / 'leftImg8bit/val/*/*.png')))[0]
+    from_file = inference_segmentor(model, image)[0]
+    from_array = inference_segmentor(model, [mmcv.imread(image)])[0]
+    assert from_file.shape == (128, 256)
+    np.testing.assert_array_equal(from_file, from_array)
