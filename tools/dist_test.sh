@@ -3,17 +3,8 @@
 #   [PORT=29500] [NNODES=1 NODE_RANK=0 MASTER_ADDR=127.0.0.1] \
 #       bash tools/dist_test.sh CONFIG CHECKPOINT GPUS [test.py options]
 set -euo pipefail
-CONFIG=$1
-CHECKPOINT=$2
-GPUS=$3
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-DIR="$(cd "$(dirname "$0")" && pwd)"
-python "$DIR/check_port.py" "$MASTER_ADDR" "$PORT" "$NODE_RANK"
-PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
-python -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" --master_port="$PORT" \
-    "$DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"
+if [ $# -lt 3 ]; then
+    echo "usage: bash tools/dist_test.sh CONFIG CHECKPOINT GPUS [options]" >&2
+    exit 2
+fi
+exec bash "$(dirname "$0")/dist_launch.sh" test.py "$3" "$1" "$2" "${@:4}"

@@ -4,16 +4,8 @@
 #   [PORT=29500] [NNODES=1 NODE_RANK=0 MASTER_ADDR=127.0.0.1] \
 #       bash tools/dist_train.sh CONFIG GPUS [train.py options]
 set -euo pipefail
-CONFIG=$1
-GPUS=$2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-DIR="$(cd "$(dirname "$0")" && pwd)"
-python "$DIR/check_port.py" "$MASTER_ADDR" "$PORT" "$NODE_RANK"
-PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
-python -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" --master_port="$PORT" \
-    "$DIR/train.py" "$CONFIG" --launcher pytorch "${@:3}"
+if [ $# -lt 2 ]; then
+    echo "usage: bash tools/dist_train.sh CONFIG GPUS [options]" >&2
+    exit 2
+fi
+exec bash "$(dirname "$0")/dist_launch.sh" train.py "$2" "$1" "${@:3}"

@@ -3,16 +3,8 @@
 #   [GPUS=4 GPUS_PER_NODE=4 CPUS_PER_TASK=5 SRUN_ARGS=...] \
 #       bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py options]
 set -euo pipefail
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-GPUS=${GPUS:-4}
-GPUS_PER_NODE=${GPUS_PER_NODE:-4}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-DIR="$(cd "$(dirname "$0")" && pwd)"
-PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
-srun -p "$PARTITION" --job-name="$JOB_NAME" --gres=gpu:"$GPUS_PER_NODE" \
-    --ntasks="$GPUS" --ntasks-per-node="$GPUS_PER_NODE" \
-    --cpus-per-task="$CPUS_PER_TASK" --kill-on-bad-exit=1 $SRUN_ARGS \
-    python -u "$DIR/train.py" "$CONFIG" --launcher slurm "${@:4}"
+if [ $# -lt 3 ]; then
+    echo "usage: bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [options]" >&2
+    exit 2
+fi
+exec bash "$(dirname "$0")/slurm_launch.sh" train.py "$@"

@@ -13,12 +13,9 @@ import sys
 from typing import Dict, List, Optional
 
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
-from mmengine.utils import (
-    mkdir_or_exist,
-    scandir,
-    track_parallel_progress,
-    track_progress,
-)
+from mmengine.utils import mkdir_or_exist, scandir
+
+from mmseg.utils.cli import add_nproc_argument, run_tasks
 
 POLYGONS = '_polygons.json'
 SPLITS = ('train', 'val', 'test')
@@ -68,10 +65,7 @@ def convert_cityscapes(root: str, gt_dir: str = 'gtFine',
         raise FileNotFoundError(
             f'no *{POLYGONS} files under {gt_root}: unzip '
             'gtFine_trainvaltest.zip into the Cityscapes root')
-    if nproc > 1:
-        track_parallel_progress(polygons_to_train_ids, polygons, nproc)
-    else:
-        track_progress(polygons_to_train_ids, polygons)
+    run_tasks(polygons_to_train_ids, polygons, nproc)
 
     out_dir = out_dir or root
     mkdir_or_exist(out_dir)
@@ -94,12 +88,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='annotation folder inside the root')
     parser.add_argument('-o', '--out-dir',
                         help='folder for the split lists (default: root)')
-    parser.add_argument('--nproc', default=1, type=int,
-                        help='number of worker processes')
-    args = parser.parse_args(argv)
-    if args.nproc < 1:
-        parser.error('--nproc must be at least 1')
-    return args
+    add_nproc_argument(parser, default=1)
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:

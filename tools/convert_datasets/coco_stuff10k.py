@@ -26,12 +26,17 @@ import sys
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
-from mmengine.utils import (
-    mkdir_or_exist,
-    track_parallel_progress,
-    track_progress,
-)
+from mmengine.utils import mkdir_or_exist
 from PIL import Image
+
+from mmseg.utils.cli import (
+    add_nproc_argument,
+    load_mat_array,
+    require_scipy,
+    run_tasks,
+)
+
+MAT_FILES = 'COCO-Stuff 10k .mat annotations'
 
 # imageLists file -> output folder name.
 SPLITS = {'train': 'train2014', 'test': 'test2014'}
@@ -50,22 +55,9 @@ def train_id_table() -> np.ndarray:
 TRAIN_IDS = train_id_table()
 
 
-def require_scipy() -> None:
-    """Raise a clear ImportError when scipy (for ``.mat``) is missing."""
-    try:
-        import scipy.io  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            'reading COCO-Stuff 10k .mat annotations needs scipy: '
-            'pip install scipy (or pip install -r requirements/optional.txt)'
-        ) from exc
-
-
 def read_mat_labels(path: str) -> np.ndarray:
     """The ``S`` label map of one annotation ``.mat`` file."""
-    require_scipy()
-    from scipy.io import loadmat
-    return loadmat(path)['S']
+    return load_mat_array(path, 'S', MAT_FILES)
 
 
 def convert_item(task: Tuple[str, str, str, str]) -> str:
@@ -124,10 +116,7 @@ def convert_coco_stuff10k(coco_path: str, out_dir: Optional[str] = None,
         raise FileNotFoundError(
             f'{missing[0]} not found ({len(missing)} listed files missing): '
             'images/ and annotations/ must hold every name in imageLists/')
-    if nproc > 1:
-        track_parallel_progress(convert_item, tasks, nproc)
-    else:
-        track_progress(convert_item, tasks)
+    run_tasks(convert_item, tasks, nproc)
     lists['all'] = lists['train'] + lists['test']
     mkdir_or_exist(osp.join(out_dir, 'imagesLists'))
     for split, names in lists.items():
@@ -142,18 +131,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('coco_path', help='COCO-Stuff 10k root folder')
     parser.add_argument('-o', '--out-dir', '--out_dir', dest='out_dir',
                         help='output root (default: coco_path)')
-    parser.add_argument('--nproc', default=16, type=int,
-                        help='number of worker processes')
-    args = parser.parse_args(argv)
-    if args.nproc < 1:
-        parser.error('--nproc must be at least 1')
-    return args
+    add_nproc_argument(parser, default=16)
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     try:
-        require_scipy()
+        require_scipy(MAT_FILES)
         lists = convert_coco_stuff10k(args.coco_path, args.out_dir,
                                       args.nproc)
     except (FileNotFoundError, ImportError) as exc:

@@ -21,12 +21,10 @@ from glob import glob
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
-from mmengine.utils import (
-    mkdir_or_exist,
-    track_parallel_progress,
-    track_progress,
-)
+from mmengine.utils import mkdir_or_exist
 from PIL import Image
+
+from mmseg.utils.cli import add_nproc_argument, run_tasks
 
 SPLITS = ('train2017', 'val2017')
 # 0-based COCO ids that no class uses (COCO skips them).
@@ -85,10 +83,7 @@ def convert_coco_stuff164k(coco_path: str, out_dir: Optional[str] = None,
             f'no stuffthingmaps PNGs in {osp.join(coco_path, "annotations")}'
             '/{train2017,val2017}: unzip stuffthingmaps_trainval2017.zip '
             'into that annotations folder')
-    if nproc > 1:
-        track_parallel_progress(convert_map, tasks, nproc)
-    else:
-        track_progress(convert_map, tasks)
+    run_tasks(convert_map, tasks, nproc)
     images = osp.join(coco_path, 'images')
     if osp.abspath(out_dir) != osp.abspath(coco_path) and osp.isdir(images):
         shutil.copytree(images, osp.join(out_dir, 'images'),
@@ -102,12 +97,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('coco_path', help='COCO-Stuff 164k root folder')
     parser.add_argument('-o', '--out-dir', '--out_dir', dest='out_dir',
                         help='output root (default: coco_path)')
-    parser.add_argument('--nproc', default=16, type=int,
-                        help='number of worker processes')
-    args = parser.parse_args(argv)
-    if args.nproc < 1:
-        parser.error('--nproc must be at least 1')
-    return args
+    add_nproc_argument(parser, default=16)
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:

@@ -26,13 +26,17 @@ from glob import glob
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
-from mmengine.utils import (
-    mkdir_or_exist,
-    track_parallel_progress,
-    track_progress,
-)
+from mmengine.utils import mkdir_or_exist
 from PIL import Image
 
+from mmseg.utils.cli import (
+    add_nproc_argument,
+    load_mat_array,
+    require_scipy,
+    run_tasks,
+)
+
+MAT_FILES = 'PASCAL Context .mat labels'
 # Ids (in labels.txt of the 459 classes) of the 59 classes; ascending ids
 # are also the alphabetical class order of PascalContextDataset59.
 CONTEXT59_IDS = (
@@ -53,22 +57,9 @@ def context59_table() -> np.ndarray:
 CONTEXT59 = context59_table()
 
 
-def require_scipy() -> None:
-    """Raise a clear ImportError when scipy (for ``.mat``) is missing."""
-    try:
-        import scipy.io  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            'reading PASCAL Context .mat labels needs scipy: '
-            'pip install scipy (or pip install -r requirements/optional.txt)'
-        ) from exc
-
-
 def read_mat_labels(path: str) -> np.ndarray:
     """The ``LabelMap`` of one full-annotation ``.mat`` file."""
-    require_scipy()
-    from scipy.io import loadmat
-    return loadmat(path)['LabelMap']
+    return load_mat_array(path, 'LabelMap', MAT_FILES)
 
 
 def convert_label_file(task: Tuple[str, str]) -> str:
@@ -123,10 +114,7 @@ def convert_pascal_context(devkit_path: str, labels_dir: str,
         for split in SPLITS}
     tasks = [(mats[name], osp.join(out_dir, name + '.png'))
              for split in SPLITS for name in splits[split]]
-    if nproc > 1:
-        track_parallel_progress(convert_label_file, tasks, nproc)
-    else:
-        track_progress(convert_label_file, tasks)
+    run_tasks(convert_label_file, tasks, nproc)
     sets_dir = osp.join(voc, 'ImageSets', 'SegmentationContext')
     mkdir_or_exist(sets_dir)
     for split, names in splits.items():
@@ -144,18 +132,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('-o', '--out-dir', '--out_dir', dest='out_dir',
                         help='label map folder (default: '
                         'VOC2010/SegmentationClassContext)')
-    parser.add_argument('--nproc', default=1, type=int,
-                        help='number of worker processes')
-    args = parser.parse_args(argv)
-    if args.nproc < 1:
-        parser.error('--nproc must be at least 1')
-    return args
+    add_nproc_argument(parser, default=1)
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     try:
-        require_scipy()
+        require_scipy(MAT_FILES)
         splits = convert_pascal_context(args.devkit_path, args.labels_dir,
                                         args.out_dir, args.nproc)
     except (FileNotFoundError, ImportError) as exc:

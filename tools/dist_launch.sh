@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Shared by dist_train.sh and dist_test.sh: run tools/SCRIPT in GPUS
+# torchrun processes (gloo on CPU when no GPU is present).
+#   [PORT=29500] [NNODES=1 NODE_RANK=0 MASTER_ADDR=127.0.0.1] \
+#       bash tools/dist_launch.sh SCRIPT GPUS [SCRIPT arguments]
+set -euo pipefail
+SCRIPT=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+DIR="$(cd "$(dirname "$0")" && pwd)"
+python "$DIR/check_port.py" "$MASTER_ADDR" "$PORT" "$NODE_RANK"
+PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
+python -m torch.distributed.run \
+    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" --master_port="$PORT" \
+    "$DIR/$SCRIPT" "${@:3}" --launcher pytorch
