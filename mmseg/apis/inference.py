@@ -39,24 +39,22 @@ def init_segmentor(config: Union[str, Config],
     return model.to(device).eval()
 
 
-def _test_pipeline(cfg: Config, from_array: bool) -> Compose:
-    steps = copy.deepcopy(cfg.data.test.pipeline)
-    if from_array and steps[0]['type'] == 'LoadImageFromFile':
-        steps = steps[1:]  # the image is given as an array
-    return Compose(steps)
-
-
 def prepare_inputs(cfg: Config, imgs: Sequence) -> dict:
     """Test-pipeline batch for image files or BGR arrays."""
+    steps = copy.deepcopy(cfg.data.test.pipeline)
+    from_file = Compose(steps)
+    # arrays skip the loading step: the image is already decoded
+    from_array = Compose(steps[1:]) \
+        if steps[0]['type'] == 'LoadImageFromFile' else from_file
     samples = []
     for img in imgs:
         if isinstance(img, np.ndarray):
-            results = dict(img=img, img_shape=img.shape, ori_shape=img.shape,
-                           filename=None, ori_filename=None)
-            samples.append(_test_pipeline(cfg, True)(results))
+            samples.append(from_array(dict(
+                img=img, img_shape=img.shape, ori_shape=img.shape,
+                filename=None, ori_filename=None)))
         else:
-            results = dict(img_info=dict(filename=img), img_prefix=None)
-            samples.append(_test_pipeline(cfg, False)(results))
+            samples.append(from_file(dict(img_info=dict(filename=img),
+                                          img_prefix=None)))
     return seg_collate(samples)
 
 

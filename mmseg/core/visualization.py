@@ -21,14 +21,13 @@ def overlay(img: np.ndarray, label: np.ndarray, palette: Sequence,
     Pixels without a class (e.g. the ignore label) keep the image.
     """
     colors = colorize(label, palette)
-    known = np.asarray(label) < len(palette)
+    label = np.asarray(label)
+    known = (label >= 0) & (label < len(palette))
     out = img.astype(np.float32)
     out[known] = out[known] * (1 - opacity) + colors[known] * opacity
     return out.astype(np.uint8)
 
 
-def side_by_side(*images: np.ndarray, gap: int = 0) -> np.ndarray:
+def side_by_side(*images: np.ndarray) -> np.ndarray:
     """Images of the same height next to each other."""
-    return np.concatenate(images, axis=1) if not gap else np.concatenate(
-        [np.pad(im, ((0, 0), (0, gap), (0, 0))) for im in images[:-1]] +
-        [images[-1]], axis=1)
+    return np.concatenate(images, axis=1)
