@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup_env.sh
 ruff check mmseg tools tests configs
-python -m pytest -n 2 "$@"
+python -m pytest -n 2 --dist loadgroup "$@"

@@ -14,6 +14,9 @@ from tests.runs import (
     small_run_options,
 )
 
+# one worker runs the module, so its module fixture is made once
+pytestmark = pytest.mark.xdist_group('end_to_end')
+
 
 def json_log(work_dir) -> list:
     """Records of the work dir's 0.28 JSON log."""

@@ -17,6 +17,9 @@ from tests.runs import (
     small_run_options,
 )
 
+# one worker runs the module, so its module fixture is made once
+pytestmark = pytest.mark.xdist_group('export_and_tta')
+
 TEST_SPLIT = ['data.test.img_dir=leftImg8bit/test',
               'data.test.ann_dir=gtFine/test']
 

@@ -18,6 +18,9 @@ from tests.runs import (
     small_run_options,
 )
 
+# one worker runs the module, so its module fixture is made once
+pytestmark = pytest.mark.xdist_group('bad_input')
+
 
 @pytest.fixture(scope='module')
 def precious(synthetic_root, tmp_path_factory):

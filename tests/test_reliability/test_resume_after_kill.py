@@ -18,6 +18,9 @@ from tests.runs import (
     small_run_options,
 )
 
+# one worker runs the module, so its module fixture is made once
+pytestmark = pytest.mark.xdist_group('resume_after_kill')
+
 MAX_ITERS = 8
 
 

@@ -13,6 +13,9 @@ from mmseg.models import build_segmentor
 from tests.conftest import REPO_ROOT
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
+# one worker runs the whole module, so the trained runs are made once
+pytestmark = pytest.mark.xdist_group('analysis_tools')
+
 QUICK_BASE = ('configs/hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
               'cityscapes_baseline.py')
 
@@ -101,7 +104,8 @@ def test_inference_benchmark(mode, synthetic_root):
     options = [f'{k}={v}' for k, v in data_options(synthetic_root).items()]
     report = load_tool('benchmark.py').main([
         str(REPO_ROOT / QUICK_CAC), '--random-init', '--mode', mode,
-        '--num-images', '4', '--cfg-options', *options])
+        '--num-images', '3', '--cfg-options', *options,
+        'data.test.pipeline.1.img_scale=(256,128)'])
     assert report['mode'] == mode and report['fps'][0] > 0
 
 
