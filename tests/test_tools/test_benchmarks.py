@@ -2,7 +2,9 @@
 import importlib.util
 
 import pytest
+import torch
 
+from mmseg.utils.profiling import peak_memory_mib
 from tests.conftest import REPO_ROOT
 
 QUICK_CAC = ('configs/cac_hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
@@ -25,6 +27,7 @@ def test_cac_loss_benchmark_reports_both_timings(capsys):
     out = capsys.readouterr().out
     assert 'vectorised' in out and 'per-class loop' in out
     assert report['vectorised'] > 0 and report['speedup'] > 0
+    assert report['vectorised_mib'] > 0 and report['loop_mib'] > 0
 
 
 def test_training_benchmark_compares_with_the_derived_baseline(capsys):
@@ -34,6 +37,7 @@ def test_training_benchmark_compares_with_the_derived_baseline(capsys):
     out = capsys.readouterr().out
     assert 'ratio' in out and report['ratio'] > 0
     assert report['config']['params'] > report['baseline']['params']
+    assert report['config']['peak_mib'] > report['baseline']['peak_mib'] > 0
 
 
 def test_baseline_of_a_cac_config_has_no_cac_parts():
@@ -50,3 +54,16 @@ def test_fp16_training_benchmark_needs_cuda():
     tool = load_tool('benchmark_train')
     with pytest.raises(Exception, match='needs --device cuda'):
         tool.main([str(REPO_ROOT / QUICK_CAC), '--fp16'])
+
+
+def test_cpu_peak_memory_counts_what_is_alive_together():
+
+    def three_live_tensors():
+        a = torch.ones(1 << 20)  # 4 MiB each
+        b = a * 2
+        del a  # freed: the peak stays at a + b
+        c = b + 1
+        return c.sum() + (c * 3).sum()  # c * 3: a third live tensor
+
+    peak = peak_memory_mib(three_live_tensors, torch.device('cpu'))
+    assert peak == pytest.approx(12, abs=0.01)

@@ -24,6 +24,7 @@ from mmengine.optim import build_optim_wrapper
 
 from mmseg.models import build_segmentor
 from mmseg.utils.cli import UsageError, load_config, run_cli
+from mmseg.utils.profiling import peak_memory_mib
 
 PLAIN_HEADS = {'CACFCNHead': 'FCNHead', 'CACOCRHead': 'OCRHead',
                'CACSegformerHead': 'SegformerHead'}
@@ -85,25 +86,22 @@ def make_step(model_cfg: dict, cfg: Config, args, device):
 
 def time_steps(steps: dict, args, device) -> dict:
     """Median seconds per step of each model, their steps interleaved so
-    that load changes on the machine affect them alike."""
+    that load changes on the machine affect them alike, and the peak
+    memory of one more step."""
     times = {name: [] for name in steps}
-    peaks = {}
     for i in range(args.warmup + args.iters):
         for name, step in steps.items():
             if device.type == 'cuda':
                 torch.cuda.synchronize()
-                torch.cuda.reset_peak_memory_stats()
             start = time.perf_counter()
             step()
             if device.type == 'cuda':
                 torch.cuda.synchronize()
-                peaks[name] = torch.cuda.max_memory_allocated()
             if i >= args.warmup:
                 times[name].append(time.perf_counter() - start)
     return {name: dict(seconds=statistics.median(times[name]),
                        params=steps[name].params,
-                       peak=f'{peaks[name] / 2**20:.0f} MiB'
-                       if name in peaks else 'n/a')
+                       peak_mib=peak_memory_mib(steps[name], device))
             for name in steps}
 
 
@@ -167,7 +165,7 @@ def main(argv=None) -> dict:
     for name, result in (('config', ours), ('baseline', base)):
         print(f'  {name:9s} {result["seconds"]:8.3f} s/iter  '
               f'{args.batch / result["seconds"]:7.2f} img/s  '
-              f'peak memory {result["peak"]}  '
+              f'peak memory {result["peak_mib"]:.0f} MiB  '
               f'{result["params"]:,} parameters')
     ratio = ours['seconds'] / base['seconds']
     print(f'  ratio     {ratio:8.3f}  (config / baseline)')
