@@ -11,7 +11,7 @@ inference (the dataset type's ratios; flips run batched with their scale).
 """
 import argparse
 import contextlib
-import time
+from functools import partial
 
 import torch
 from mmengine.logging import print_log
@@ -21,6 +21,7 @@ from mmseg.apis import configure_aug_test, init_segmentor
 from mmseg.datasets import build_dataset
 from mmseg.datasets.collate import seg_collate
 from mmseg.utils.cli import UsageError, add_cfg_options, load_config, run_cli
+from mmseg.utils.profiling import timed_call
 
 WARMUP = 5
 
@@ -83,15 +84,13 @@ def run(model, loader, args, device, fp16: bool):
         for i, batch in enumerate(loader):
             views = [v.to(device, memory_format=memory_format)
                      for v in batch['img']]
-            if device.type == 'cuda':
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-            preds.extend(model(views, batch['img_metas'], mode='predict'))
-            if device.type == 'cuda':
-                torch.cuda.synchronize()
+            batch_preds, batch_seconds = timed_call(
+                partial(model, views, batch['img_metas'], mode='predict'),
+                device)
+            preds.extend(batch_preds)
             if i >= warmup:
                 timed += len(batch['img_metas'][0])
-                seconds += time.perf_counter() - start
+                seconds += batch_seconds
                 if timed % args.log_interval == 0:
                     print_log(f'done image [{timed}], '
                               f'{timed / seconds:.2f} img/s', 'current')

@@ -1,8 +1,21 @@
-"""Memory measurement for the benchmark scripts."""
-from typing import Callable
+"""Time and memory measurement for the benchmark scripts."""
+import time
+from typing import Callable, Tuple
 
 import torch
 from torch.profiler import ProfilerActivity, profile
+
+
+def timed_call(fn: Callable[[], object],
+               device: torch.device) -> Tuple[object, float]:
+    """``fn()``'s result and its seconds; CUDA work is waited for."""
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    start = time.perf_counter()
+    result = fn()
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    return result, time.perf_counter() - start
 
 
 def peak_memory_mib(fn: Callable[[], object], device: torch.device) -> float:

@@ -10,13 +10,12 @@ ratio is a like-for-like speed-up.
 """
 import argparse
 import statistics
-import time
 
 import torch
 import torch.nn.functional as F
 
 from mmseg.models import build_loss
-from mmseg.utils.profiling import peak_memory_mib
+from mmseg.utils.profiling import peak_memory_mib, timed_call
 
 
 def make_inputs(args, device):
@@ -89,15 +88,9 @@ def time_fn(fn, inputs, args, device):
 
     times = []
     for i in range(args.warmup + args.repeat):
-        call = prepared_call()
-        if device.type == 'cuda':
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        call()
-        if device.type == 'cuda':
-            torch.cuda.synchronize()
+        _, seconds = timed_call(prepared_call(), device)
         if i >= args.warmup:
-            times.append(time.perf_counter() - start)
+            times.append(seconds)
     return statistics.median(times), peak_memory_mib(prepared_call(), device)
 
 

@@ -24,7 +24,7 @@ from mmengine.optim import build_optim_wrapper
 
 from mmseg.models import build_segmentor
 from mmseg.utils.cli import UsageError, load_config, run_cli
-from mmseg.utils.profiling import peak_memory_mib
+from mmseg.utils.profiling import peak_memory_mib, timed_call
 
 PLAIN_HEADS = {'CACFCNHead': 'FCNHead', 'CACOCRHead': 'OCRHead',
                'CACSegformerHead': 'SegformerHead'}
@@ -91,14 +91,9 @@ def time_steps(steps: dict, args, device) -> dict:
     times = {name: [] for name in steps}
     for i in range(args.warmup + args.iters):
         for name, step in steps.items():
-            if device.type == 'cuda':
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-            step()
-            if device.type == 'cuda':
-                torch.cuda.synchronize()
+            _, seconds = timed_call(step, device)
             if i >= args.warmup:
-                times[name].append(time.perf_counter() - start)
+                times[name].append(seconds)
     return {name: dict(seconds=statistics.median(times[name]),
                        params=steps[name].params,
                        peak_mib=peak_memory_mib(steps[name], device))
