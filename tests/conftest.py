@@ -5,8 +5,10 @@ import pytest
 import torch
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# outputs of MMSeg 0.28 and the original CAC code for tiny models (see
+# tests/data/reference/README.md); MMSEG_GOLDEN_DIR points elsewhere
 GOLDEN_DIR = Path(os.environ.get('MMSEG_GOLDEN_DIR',
-                                 REPO_ROOT.parent / 'shared' / 'golden'))
+                                 REPO_ROOT / 'tests' / 'data' / 'reference'))
 
 
 def load_golden(name: str) -> dict:
@@ -14,8 +16,8 @@ def load_golden(name: str) -> dict:
     path = GOLDEN_DIR / f'{name}.pt'
     if not path.is_file():
         raise FileNotFoundError(
-            f'reference fixture {path} is missing: keep ../shared beside the '
-            'repository or set MMSEG_GOLDEN_DIR')
+            f'reference fixture {path} is missing: restore tests/data/reference '
+            '(git checkout) or set MMSEG_GOLDEN_DIR')
     return torch.load(path, weights_only=False)
 
 
