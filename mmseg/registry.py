@@ -67,7 +67,15 @@ def _checked_build(cfg, registry, default_args=None):
 def _checked_model_build(cfg, registry, default_args=None):
     for item in cfg if isinstance(cfg, list) else [cfg]:
         check_type(item, registry)
-    return build_model_from_cfg(cfg, registry, default_args)
+    if isinstance(cfg, dict) and 'cac' in cfg:  # CAC on any decode head
+        from mmseg.models.decode_heads.cac_head import build_cac_head
+        return build_cac_head(
+            cfg, lambda c: build_model_from_cfg(c, registry, default_args))
+    model = build_model_from_cfg(cfg, registry, default_args)
+    check_cac_losses = getattr(model, 'check_cac_losses', None)
+    if check_cac_losses is not None:
+        check_cac_losses()
+    return model
 
 
 def _registry(name, parent, location, build_func=_checked_build):

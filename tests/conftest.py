@@ -16,8 +16,8 @@ def load_golden(name: str) -> dict:
     path = GOLDEN_DIR / f'{name}.pt'
     if not path.is_file():
         raise FileNotFoundError(
-            f'reference fixture {path} is missing: restore tests/data/reference '
-            '(git checkout) or set MMSEG_GOLDEN_DIR')
+            f'reference fixture {path} is missing: restore '
+            'tests/data/reference (git checkout) or set MMSEG_GOLDEN_DIR')
     return torch.load(path, weights_only=False)
 
 

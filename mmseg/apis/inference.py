@@ -32,7 +32,8 @@ def init_segmentor(config: Union[str, Config],
     cfg.model.train_cfg = None
     model = build_segmentor(cfg.model)
     if checkpoint is not None:
-        meta = load_weights(model, checkpoint, strict=True)
+        meta = load_weights(model, checkpoint, strict=True,
+                           for_test=True)
         model.CLASSES = meta.get('CLASSES')
         model.PALETTE = meta.get('PALETTE')
     model.cfg = cfg

@@ -73,7 +73,7 @@ def test_segmentor(cfg: Config,
     cfg.model.train_cfg = None
     dataset = build_dataset(cfg.data.test, dict(test_mode=True))
     model = build_segmentor(cfg.model)
-    load_weights(model, checkpoint, strict=True)
+    load_weights(model, checkpoint, strict=True, for_test=True)
     kwargs = test_runner_kwargs(cfg, model, dataset, None, work_dir,
                                 metric_cfg, launcher)
     runner = SegRunner(**kwargs, cfg=runner_config(cfg))

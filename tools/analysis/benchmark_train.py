@@ -2,8 +2,8 @@
 
 Random images of the config's crop size go through full training steps
 (forward, losses, backward, optimizer). A CAC config is compared with its
-own baseline: the same model with the plain head (``CACFCNHead`` ->
-``FCNHead``, ...) and without the CAC loss, measured in the same run. With
+own baseline: the same model without CAC's branches and loss (``cac`` key
+dropped, ``CACFCNHead`` -> ``FCNHead``, ...), measured in the same run. With
 ``--data`` the config's training pipeline is timed too (images/s of data
 loading alone vs of the model step).
 
@@ -23,33 +23,21 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
 from mmseg.models import build_segmentor
+from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.registry import MODELS
 from mmseg.utils.cli import UsageError, load_config, run_cli
 from mmseg.utils.profiling import peak_memory_mib, timed_call
 
-PLAIN_HEADS = {'CACFCNHead': 'FCNHead', 'CACOCRHead': 'OCRHead',
-               'CACSegformerHead': 'SegformerHead'}
-CAC_ONLY_ARGS = ('proj_channel', 'weight')
-
-
-def plain_head(head: dict) -> dict:
-    """The head config without CAC's branches and loss."""
-    head = copy.deepcopy(head)
-    head['type'] = PLAIN_HEADS.get(head['type'], head['type'])
-    for key in CAC_ONLY_ARGS:
-        head.pop(key, None)
-    losses = head.get('loss_decode')
-    if isinstance(losses, list):
-        head['loss_decode'] = [loss for loss in losses
-                               if loss['type'] != 'CACLoss']
-    return head
-
 
 def baseline_of(model_cfg: dict) -> dict:
-    """``model_cfg`` with every CAC head replaced by its plain head."""
+    """``model_cfg`` with every head's CAC branches and losses removed."""
     model_cfg = copy.deepcopy(model_cfg)
-    heads = model_cfg['decode_head']
-    model_cfg['decode_head'] = [plain_head(h) for h in heads] \
-        if isinstance(heads, list) else plain_head(heads)
+    for attr in ('decode_head', 'auxiliary_head'):
+        heads = model_cfg.get(attr)
+        if heads is None:
+            continue
+        model_cfg[attr] = [plain_head_cfg(h, MODELS) for h in heads] \
+            if isinstance(heads, list) else plain_head_cfg(heads, MODELS)
     return model_cfg
 
 

@@ -119,7 +119,7 @@ class ProjectHeadDetachWarmupHook(Hook):
                           data_batch=None) -> None:
         detach = runner.iter <= self.start_iter
         for head in iter_heads(runner.model):
-            if hasattr(head, 'project_detach'):
+            if getattr(head, 'with_cac', False):
                 if head.project_detach != detach:
                     state = 'detached' if detach else 'attached'
                     runner.logger.info(f'projection input {state} from '

@@ -11,10 +11,15 @@ from mmseg.ops import resize
 from mmseg.registry import MODELS
 
 from ..losses import accuracy
+from ..losses.utils import add_loss
+from .cac_head import CACHeadMixin, uses_branches
 
 
-class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
+class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
     """Base class of decode heads.
+
+    Any head can train with CAC's branches (see :mod:`.cac_head`): a ``cac``
+    key in its config attaches them.
 
     Args:
         in_channels: Input channels (a list with ``input_transform``).
@@ -148,6 +153,8 @@ class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
             gt_semantic_seg: Labels of shape (N, 1, H, W).
             train_cfg: The segmentor's training config.
         """
+        if self.with_cac:
+            return self.cac_forward_train(inputs, (), gt_semantic_seg)
         return self.losses(self(inputs), gt_semantic_seg)
 
     def forward_test(self, inputs, img_metas: List[dict],
@@ -168,7 +175,7 @@ class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
 
     def pixel_losses(self) -> List[nn.Module]:
         """Losses that take (logits, labels); OHEM ranks pixels with them."""
-        return self._loss_modules()
+        return [m for m in self._loss_modules() if not uses_branches(m)]
 
     def _sample_weight(self, seg_logit, seg_label):
         if self.sampler is None:
@@ -191,7 +198,3 @@ class BaseDecodeHead(BaseModule, metaclass=ABCMeta):
                                    ignore_index=self.ignore_index)
         return loss
 
-
-def add_loss(losses: dict, name: str, value: torch.Tensor) -> None:
-    """Add ``value`` under ``name``, summing with an existing entry."""
-    losses[name] = losses[name] + value if name in losses else value

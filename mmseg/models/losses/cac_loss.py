@@ -12,7 +12,7 @@ class ids ``0 .. max(y)`` (absent ids count as 0), like the original.
 All groups are handled at once: one sort orders the candidate pixels by
 (group, kind, priority) and a rank within each group decides what is kept.
 """
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -75,6 +75,9 @@ class CACLoss(nn.Module):
         loss_name: Key of the loss in the head's loss dict.
     """
 
+    # what the head passes besides the segmentation logits and labels
+    branch_inputs = ('feature_map', 'weight_logit')
+
     def __init__(self,
                  max_sample: int = 1024,
                  threshold: int = 100,
@@ -122,6 +125,7 @@ class CACLoss(nn.Module):
                 label: torch.Tensor,
                 weight_logit: torch.Tensor,
                 ignore_index: Optional[int] = None,
+                project: Optional[Callable] = None,
                 **kwargs) -> torch.Tensor:
         """Compute the loss.
 
@@ -133,23 +137,32 @@ class CACLoss(nn.Module):
                 nearest neighbour.
             weight_logit: Confidence-branch logits (B, C, h, w).
             ignore_index: Overrides the constructor's value when given.
+            project: Maps the anchors' gathered features (N, D) to their
+                projections (N, D'); lets a head compute its last pointwise
+                layer at the anchors only. None: ``feature_map`` is final.
 
         Returns:
             A scalar; zero (still attached to the graph) when no class
             qualifies or the weight is zero.
         """
         feature_map, weight_logit = feature_map.float(), weight_logit.float()
+        attached = (feature_map, weight_logit)
+        if project is not None:  # its parameters stay in the graph too
+            attached += (project(feature_map.new_zeros(
+                0, feature_map.shape[1])), )
         if self.loss_weight == 0:
-            return _attached_zero(feature_map, weight_logit)
+            return _attached_zero(*attached)
         ignore = self.ignore_index if ignore_index is None else ignore_index
         with torch.no_grad():
             batch_idx, pixel_idx, labels = self._select_anchors(
                 predict.detach().float(), label, feature_map.shape[2:],
                 ignore)
         if labels.numel() == 0:
-            return _attached_zero(feature_map, weight_logit)
+            return _attached_zero(*attached)
         b, d = feature_map.shape[:2]
         features = feature_map.reshape(b, d, -1)[batch_idx, :, pixel_idx]
+        if project is not None:
+            features = project(features).float()
         weight_prob = F.softmax(
             weight_logit.reshape(b, weight_logit.shape[1],
                                  -1)[batch_idx, :, pixel_idx], dim=1)

@@ -59,3 +59,8 @@ def weight_reduce_loss(loss: torch.Tensor,
     if reduction == 'none':
         return loss
     raise ValueError('avg_factor can not be used with reduction="sum"')
+
+
+def add_loss(losses: dict, name: str, value: torch.Tensor) -> None:
+    """Add ``value`` under ``name``, summing with an existing entry."""
+    losses[name] = losses[name] + value if name in losses else value
