@@ -30,6 +30,19 @@ def test_cac_loss_benchmark_reports_both_timings(capsys):
     assert report['vectorised_mib'] > 0 and report['loop_mib'] > 0
 
 
+def test_cac_loss_benchmark_with_memory_reports_both_timings(capsys):
+    report = load_tool('benchmark_cac_loss').main([
+        '--batch', '1', '--classes', '5', '--size', '16', '32',
+        '--label-size', '64', '128', '--feat-dim', '8', '--max-sample',
+        '64', '--threshold', '10', '--warmup', '0', '--repeat', '1',
+        '--memory-size', '7'])
+    out = capsys.readouterr().out
+    assert 'memory on' in out and 'memory off' in out
+    assert report['memory_floats'] == 5 * 7 * (8 + 5)
+    assert report['memory_on'] > 0 and report['ratio'] > 0
+    assert report['memory_on_mib'] > report['memory_off_mib'] > 0
+
+
 def test_training_benchmark_compares_with_the_derived_baseline(capsys):
     tool = load_tool('benchmark_train')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
@@ -38,6 +51,40 @@ def test_training_benchmark_compares_with_the_derived_baseline(capsys):
     assert 'ratio' in out and report['ratio'] > 0
     assert report['config']['params'] > report['baseline']['params']
     assert report['config']['peak_mib'] > report['baseline']['peak_mib'] > 0
+
+
+def test_training_benchmark_times_the_full_projection_too(capsys):
+    tool = load_tool('benchmark_train')
+    report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
+                        '--batch', '2', '--warmup', '0', '--iters', '1',
+                        '--full-projection'])
+    assert '(full_proj / baseline)' in capsys.readouterr().out
+    assert report['full_proj_ratio'] > 0
+    assert report['full_proj']['params'] == report['config']['params']
+
+
+def test_full_projection_runs_the_last_conv_on_the_whole_map():
+    from mmengine.config import Config
+
+    from mmseg.models import build_segmentor
+    tool = load_tool('benchmark_train')
+    cfg = Config.fromfile(REPO_ROOT / QUICK_CAC)
+    shapes = {}
+    for full in (False, True):
+        model = build_segmentor(cfg.model).train()
+        if full:
+            tool.compute_full_projection(model)
+        calls = []
+        model.decode_head.proj[1].register_forward_hook(
+            lambda module, args, out: calls.append(out.shape))
+        img = torch.randn(2, 3, 64, 64)
+        gt = torch.randint(0, 19, (2, 1, 64, 64))
+        metas = [dict(img_shape=(64, 64, 3), ori_shape=(64, 64, 3),
+                      pad_shape=(64, 64, 3), flip=False)] * 2
+        model.forward_train(img, metas, gt)
+        shapes[full] = calls
+    assert shapes[False] == []  # pointwise at the anchors, no conv call
+    assert shapes[True] == [torch.Size([2, 64, 16, 16])]
 
 
 def test_baseline_of_a_cac_config_has_no_cac_parts():

@@ -22,6 +22,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from mmseg.engine.hooks.cac_hooks import iter_heads
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
 from mmseg.registry import MODELS
@@ -48,10 +49,25 @@ def crop_size(cfg: Config):
     raise UsageError('no RandomCrop in the training pipeline: pass --crop')
 
 
-def make_step(model_cfg: dict, cfg: Config, args, device):
+def compute_full_projection(model) -> None:
+    """Make the CAC heads compute the whole projection map, as before the
+    projection's last conv ran at the anchors only."""
+    for head in iter_heads(model):
+        if head.with_cac:
+            head.cac_forward_train = partial(_full_projection_losses, head)
+
+
+def _full_projection_losses(head, inputs, prev, gt_semantic_seg):
+    return head.cac_losses(*head.cac_outputs(inputs, *prev), gt_semantic_seg)
+
+
+def make_step(model_cfg: dict, cfg: Config, args, device,
+              full_projection: bool = False):
     """A function running one training step of a fresh model."""
     model_cfg = dict(copy.deepcopy(model_cfg), pretrained=None)
     model = build_segmentor(model_cfg).to(device).train()
+    if full_projection:
+        compute_full_projection(model)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optim_cfg = dict(type='AmpOptimWrapper' if args.fp16 else 'OptimWrapper',
@@ -123,6 +139,9 @@ def parse_args(argv=None):
     parser.add_argument('--channels-last', action='store_true')
     parser.add_argument('--data', action='store_true',
                         help='also time the training data pipeline')
+    parser.add_argument('--full-projection', action='store_true',
+                        help='also time the config with the projection '
+                        'computed on the whole map instead of the anchors')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         metavar='KEY=VAL')
     return parser.parse_args(argv)
@@ -138,21 +157,29 @@ def main(argv=None) -> dict:
         else baseline_of(cfg.model)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # SyncBN -> BN on CPU, etc.
-        results = time_steps(dict(
-            config=make_step(cfg.model, cfg, args, device),
-            baseline=make_step(base_model, cfg, args, device)), args, device)
+        steps = dict(config=make_step(cfg.model, cfg, args, device),
+                     baseline=make_step(base_model, cfg, args, device))
+        if args.full_projection:
+            steps['full_proj'] = make_step(cfg.model, cfg, args, device,
+                                           full_projection=True)
+        results = time_steps(steps, args, device)
     ours, base = results['config'], results['baseline']
     h, w = args.crop or crop_size(cfg)
     print(f'training step, batch {args.batch} of {h}x{w} on {device}, '
           f'median of {args.iters} after {args.warmup} warm-up')
-    for name, result in (('config', ours), ('baseline', base)):
+    for name, result in results.items():
         print(f'  {name:9s} {result["seconds"]:8.3f} s/iter  '
               f'{args.batch / result["seconds"]:7.2f} img/s  '
               f'peak memory {result["peak_mib"]:.0f} MiB  '
               f'{result["params"]:,} parameters')
     ratio = ours['seconds'] / base['seconds']
     print(f'  ratio     {ratio:8.3f}  (config / baseline)')
-    report = dict(config=ours, baseline=base, ratio=ratio)
+    report = dict(results, ratio=ratio)
+    if args.full_projection:
+        report['full_proj_ratio'] = \
+            results['full_proj']['seconds'] / base['seconds']
+        print(f'  ratio     {report["full_proj_ratio"]:8.3f}  (full_proj / '
+              'baseline)')
     if args.data:
         report['data_img_per_s'] = time_data_pipeline(cfg, args)
         print(f'  data pipeline alone {report["data_img_per_s"]:7.2f} img/s '
