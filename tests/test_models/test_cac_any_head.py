@@ -32,9 +32,16 @@ def head_cfg(cfg: dict) -> dict:
     return heads[-1] if isinstance(heads, list) else heads
 
 
-def cac_cfg(name: str, **cac) -> dict:
+def cac_cfg(name: str, legacy: bool = False) -> dict:
+    """The tiny model with CAC on its (last) head: the ``cac`` key, or the
+    original repository's ``CAC*Head`` type with ``legacy``."""
     cfg = plain_cfg(name)
-    head_cfg(cfg).update(cac=dict(CAC, **cac), loss_decode=LOSSES)
+    head = head_cfg(cfg)
+    head.update(loss_decode=LOSSES)
+    if legacy:
+        head.update(type='CAC' + head['type'], **CAC)
+    else:
+        head.update(cac=CAC)
     return cfg
 
 
@@ -90,9 +97,10 @@ def test_cac_key_adds_both_branches_to_a_plain_head(name):
         else head.in_channels)
 
 
+@pytest.mark.parametrize('legacy', [False, True])
 @pytest.mark.parametrize('name', HEADS)
-def test_cac_losses_and_gradient_paths(name):
-    model = build_segmentor(cac_cfg(name))
+def test_cac_losses_and_gradient_paths(name, legacy):
+    model = build_segmentor(cac_cfg(name, legacy))
     model.init_weights()
     model.train()
     head = head_of(model)
@@ -110,6 +118,8 @@ def test_cac_losses_and_gradient_paths(name):
     assert reaches(loss_ce_weight, head.weight_branch)
     assert untouched(loss_ce_weight, model.backbone)
     assert untouched(loss_ce_weight, head.conv_seg)
+    if name == 'ocrnet':  # nor the first stage, whose logits it refines
+        assert untouched(loss_ce_weight, model.decode_head[0])
     assert reaches(loss_cac, head.proj[1])  # computed at the anchors
     assert reaches(loss_cac, model.backbone)
     assert untouched(loss_cac, head.conv_seg)
@@ -159,10 +169,7 @@ def test_projection_at_the_anchors_equals_the_full_map(name):
 
 def test_cac_ocr_head_is_ocr_head_with_the_cac_key():
     generic = build_segmentor(cac_cfg('ocrnet'))
-    cfg = cac_cfg('ocrnet')
-    head = head_cfg(cfg)
-    head.update(type='CACOCRHead', **head.pop('cac'))
-    legacy = build_segmentor(cfg)
+    legacy = build_segmentor(cac_cfg('ocrnet', legacy=True))
     assert set(generic.state_dict()) == set(legacy.state_dict())
     legacy.load_state_dict(generic.state_dict(), strict=True)
     generic.train()

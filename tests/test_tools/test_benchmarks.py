@@ -76,7 +76,7 @@ def test_full_projection_runs_the_last_conv_on_the_whole_map():
             tool.compute_full_projection(model)
         calls = []
         model.decode_head.proj[1].register_forward_hook(
-            lambda module, args, out: calls.append(out.shape))
+            lambda module, args, out, sink=calls: sink.append(out.shape))
         img = torch.randn(2, 3, 64, 64)
         gt = torch.randint(0, 19, (2, 1, 64, 64))
         metas = [dict(img_shape=(64, 64, 3), ori_shape=(64, 64, 3),
