@@ -92,3 +92,16 @@ def test_misconfigured_loss_names_are_reported():
             runner_at(model, 0))
     with pytest.raises(TypeError, match='cannot be warmed up'):
         LossWeightWarmupHook(5, 'loss_ce').before_train(runner_at(model, 0))
+
+
+@pytest.mark.parametrize('camel, snake', [
+    ('LossWeightWarmupHook', 'loss_weight_warmup_hook'),
+    ('LossWeightFinalStopHook', 'loss_weight_final_stop_hook'),
+    ('ProjectHeadDetachWarmupHook', 'project_head_detach_warmup_hook'),
+])
+def test_hooks_answer_to_their_class_and_0_28_names(camel, snake):
+    from mmseg.registry import HOOKS
+    built = [HOOKS.build(dict(type=name, start_iter=7))
+             for name in (camel, snake)]
+    assert [type(h).__name__ for h in built] == [camel, camel]
+    assert [h.start_iter for h in built] == [7, 7]

@@ -4,7 +4,9 @@ The original hooks flipped the loss weight once, at ``start_iter``; after a
 resume past that point the weight stayed wrong. Here the state is set before
 every training iteration from ``runner.iter`` alone, so a resumed run behaves
 exactly like an uninterrupted one. Iteration indices are 0-based, as in the
-original: the warm-up covers iterations ``0 .. start_iter``.
+original: the warm-up covers iterations ``0 .. start_iter``. Each hook is
+registered under its class name and, for the original configs, its 0.28
+snake_case name.
 """
 from typing import Iterator, List, Optional, Sequence, Union
 
@@ -76,7 +78,8 @@ class _LossGateHook(Hook):
             self._was_open = is_open
 
 
-@HOOKS.register_module(name='loss_weight_warmup_hook')
+@HOOKS.register_module(name=[
+    'LossWeightWarmupHook', 'loss_weight_warmup_hook'])
 class LossWeightWarmupHook(_LossGateHook):
     """Zero the named losses for iterations ``0 .. start_iter``.
 
@@ -89,7 +92,8 @@ class LossWeightWarmupHook(_LossGateHook):
         return cur_iter > self.start_iter
 
 
-@HOOKS.register_module(name='loss_weight_final_stop_hook')
+@HOOKS.register_module(name=[
+    'LossWeightFinalStopHook', 'loss_weight_final_stop_hook'])
 class LossWeightFinalStopHook(_LossGateHook):
     """Zero the named losses after iteration ``start_iter`` (fine-tuning).
 
@@ -102,7 +106,8 @@ class LossWeightFinalStopHook(_LossGateHook):
         return cur_iter <= self.start_iter
 
 
-@HOOKS.register_module(name='project_head_detach_warmup_hook')
+@HOOKS.register_module(name=[
+    'ProjectHeadDetachWarmupHook', 'project_head_detach_warmup_hook'])
 class ProjectHeadDetachWarmupHook(Hook):
     """Detach the projection branch's input for iterations ``0..start_iter``.
 
