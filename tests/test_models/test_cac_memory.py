@@ -60,6 +60,16 @@ def test_mixed_classes_in_one_step_keep_their_order():
     assert memory.count.tolist() == [2, 2]
 
 
+def test_non_finite_anchors_stay_out():
+    memory = CACMemory(4)
+    feature = torch.tensor([[1., 0.], [float('nan'), 0.], [3., 0.]])
+    prob = torch.full((3, 2), 0.5)
+    prob[2, 0] = float('inf')
+    memory.enqueue(feature, torch.zeros(3, dtype=torch.long), prob)
+    assert entries_of(memory, 0) == [1, 0, 0, 0]
+    assert memory.count.tolist() == [1, 0]
+
+
 def test_state_round_trip_and_a_wrong_size_is_refused():
     memory = CACMemory(4)
     assert memory.state() == {} and memory.entries('cpu') is None

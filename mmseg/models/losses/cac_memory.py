@@ -103,6 +103,8 @@ class CACMemory:
                 prob: torch.Tensor) -> None:
         """Append the anchors of every rank (a collective call).
 
+        Anchors with a non-finite embedding or probability are left out.
+
         Args:
             feature: This rank's L2-normalised embeddings (N, D).
             label: Their labels (N, ), in ``0 .. C - 1``.
@@ -110,6 +112,11 @@ class CACMemory:
         """
         feature, label, prob = gather_anchors(feature.detach().float(),
                                               label, prob.detach().float())
+        # a non-finite step (skipped by ``nonfinite_loss='skip'``) must not
+        # poison the memory for the steps after it
+        finite = torch.isfinite(feature).all(1) & torch.isfinite(prob).all(1)
+        if not bool(finite.all()):
+            feature, label, prob = feature[finite], label[finite], prob[finite]
         if label.numel() == 0:
             return
         num_classes, dim = prob.shape[1], feature.shape[1]
