@@ -1,10 +1,15 @@
 """The cross-image anchor memory of CACLoss (docs/cac_memory.md)."""
+from types import SimpleNamespace
+from unittest.mock import MagicMock
+
 import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+import torch.nn as nn
 import torch.nn.functional as F
 
+from mmseg.engine.hooks import CACMemoryStateHook
 from mmseg.models import build_loss
 from mmseg.models.losses.cac_memory import CACMemory
 from tests.conftest import load_golden
@@ -80,6 +85,37 @@ def test_state_round_trip_and_a_wrong_size_is_refused():
         assert torch.equal(getattr(restored, key), value), key
     with pytest.raises(ValueError, match='memory_size it was trained with'):
         CACMemory(5).load_state(memory.state())
+
+
+def model_with_memory(size=4):
+    return nn.ModuleDict(dict(head=nn.ModuleList([
+        build_loss(dict(type='CACLoss')),
+        build_loss(dict(type='CACLoss', memory_size=size))])))
+
+
+def test_state_hook_saves_and_restores_only_on_resume():
+    hook, model = CACMemoryStateHook(), model_with_memory()
+    enqueue_markers(model.head[1].memory, [1, 2], cls=0)
+    runner = SimpleNamespace(model=model, _resuming=False,
+                             logger=MagicMock())
+    checkpoint = {}
+    hook.before_save_checkpoint(runner, checkpoint)
+    assert list(checkpoint['cac_memory']) == ['head.1']
+    runner.model = fresh = model_with_memory()
+    hook.after_load_checkpoint(runner, checkpoint)  # --load-from
+    assert fresh.head[1].memory.entries('cpu') is None
+    runner._resuming = True
+    hook.after_load_checkpoint(runner, checkpoint)
+    assert entries_of(fresh.head[1].memory, 0) == [1, 2, 0, 0]
+    # a checkpoint trained without memory: empty, with a warning
+    hook.after_load_checkpoint(runner, {})
+    assert fresh.head[1].memory.entries('cpu') is None
+    assert 'starts empty' in runner.logger.warning.call_args[0][0]
+    # a model without memory writes nothing
+    runner.model, checkpoint = nn.ModuleList([build_loss(dict(
+        type='CACLoss'))]), {}
+    hook.before_save_checkpoint(runner, checkpoint)
+    assert checkpoint == {}
 
 
 def in_batch_reference(loss_fn, feature, label, weight_prob):
