@@ -9,6 +9,7 @@ from tests.conftest import REPO_ROOT
 
 QUICK_CAC = ('configs/cac_hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
              'cityscapes_0.4_0.1_1.5.py')
+QUICK_CAC_MEMORY = QUICK_CAC.replace('.py', '_memory.py')
 
 
 def small_run_options(root: Path, max_iters: int, **extra) -> list:

@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 
 from mmseg.utils.checkpoint import check_matches
 
+from .hooks.cac_memory_hook import CACMemoryStateHook
 from .hooks.plain_state_hook import PlainStateHook
 from .rng import set_rng_state
 
@@ -28,7 +29,8 @@ class SegRunner(Runner):
     * the checkpoint a run resumed from is remembered (``resumed_from``) so
       that rotation never deletes it;
     * checkpoints hold plain types only (``PlainStateHook``), so they load
-      with ``torch.load(weights_only=True)``.
+      with ``torch.load(weights_only=True)``;
+    * CAC anchor memories are saved and resumed (``CACMemoryStateHook``).
     """
 
     resumed_from: Optional[str] = None
@@ -38,6 +40,7 @@ class SegRunner(Runner):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.register_hook(PlainStateHook())
+        self.register_hook(CACMemoryStateHook())
 
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         if log_file is None:

@@ -13,6 +13,7 @@ import torch
 from tests.conftest import REPO_ROOT
 from tests.runs import (
     QUICK_CAC,
+    QUICK_CAC_MEMORY,
     free_port,
     run_tool,
     small_run_options,
@@ -32,8 +33,8 @@ def options(root, workers=0):
         'data.workers_per_gpu': workers})
 
 
-def train_cmd(work_dir, root, workers=0):
-    return ['python', 'tools/train.py', QUICK_CAC, '--work-dir',
+def train_cmd(work_dir, root, workers=0, config=QUICK_CAC):
+    return ['python', 'tools/train.py', config, '--work-dir',
             str(work_dir), '--no-validate', '--seed', '0', '--deterministic',
             '--auto-resume', *options(root, workers)]
 
@@ -123,3 +124,29 @@ def test_two_process_resume_matches_uninterrupted(synthetic_root, tmp_path):
     b = torch.load(resumed / 'iter_4.pth', weights_only=True)
     assert_same_weights(a['state_dict'], b['state_dict'])
     assert len(b['meta']['rng_states']) == 2
+
+
+def test_sigkill_with_the_cac_memory_on_then_auto_resume(synthetic_root,
+                                                         tmp_path):
+    """The anchor memory is resumed too: same weights and memory."""
+    full, killed = tmp_path / 'full', tmp_path / 'killed'
+    run_tool(train_cmd(full, synthetic_root, config=QUICK_CAC_MEMORY))
+    proc = start(train_cmd(killed, synthetic_root, config=QUICK_CAC_MEMORY))
+    deadline = time.time() + 120
+    # the loss (and so the memory) is on from iteration 4: kill once a
+    # checkpoint holds a non-empty memory
+    while not (killed / 'iter_5.pth').exists() and proc.poll() is None \
+            and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    saved = torch.load(killed / 'iter_5.pth', weights_only=True)
+    assert sum(int(m['count'].sum())
+               for m in saved['cac_memory'].values()) > 0
+    run_tool(train_cmd(killed, synthetic_root, config=QUICK_CAC_MEMORY))
+    assert_same_weights(final_weights(killed), final_weights(full))
+    memories = [torch.load(d / f'iter_{MAX_ITERS}.pth',
+                           weights_only=True)['cac_memory']
+                for d in (full, killed)]
+    for name, state in memories[0].items():
+        assert_same_weights(state, memories[1][name])

@@ -30,6 +30,19 @@ def test_cac_loss_benchmark_reports_both_timings(capsys):
     assert report['vectorised_mib'] > 0 and report['loop_mib'] > 0
 
 
+def test_cac_loss_benchmark_with_memory_reports_both_timings(capsys):
+    report = load_tool('benchmark_cac_loss').main([
+        '--batch', '1', '--classes', '5', '--size', '16', '32',
+        '--label-size', '64', '128', '--feat-dim', '8', '--max-sample',
+        '64', '--threshold', '10', '--warmup', '0', '--repeat', '1',
+        '--memory-size', '7'])
+    out = capsys.readouterr().out
+    assert 'memory on' in out and 'memory off' in out
+    assert report['memory_floats'] == 5 * 7 * (8 + 5)
+    assert report['memory_on'] > 0 and report['ratio'] > 0
+    assert report['memory_on_mib'] > report['memory_off_mib'] > 0
+
+
 def test_training_benchmark_compares_with_the_derived_baseline(capsys):
     tool = load_tool('benchmark_train')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',

@@ -7,6 +7,10 @@ matrix. Both run on identical inputs in the same process, so the printed
 ratio is a like-for-like speed-up.
 
     python tools/analysis/benchmark_cac_loss.py [--device cuda] [--repeat 20]
+
+With ``--memory-size M`` it times the loss with a full cross-image memory
+of M anchors per class against the same loss without memory instead,
+alternating the two in each round, and prints the memory's footprint.
 """
 import argparse
 import statistics
@@ -15,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from mmseg.models import build_loss
+from mmseg.models.losses.cac_memory import CACMemory
 from mmseg.utils.profiling import peak_memory_mib, timed_call
 
 
@@ -78,20 +83,70 @@ def per_class_loop_loss(loss_fn, predict, feature_map, label, weight_logit):
                                 torch.cat(picked_w)) * loss_fn.loss_weight
 
 
+def prepared_call(fn, inputs):
+    """forward+backward of ``fn`` on fresh leaves, ready to be called."""
+    feature = inputs[1].clone().requires_grad_()
+    weight = inputs[3].clone().requires_grad_()
+    return lambda: fn(inputs[0], feature, inputs[2], weight).backward()
+
+
 def time_fn(fn, inputs, args, device):
     """Median seconds of forward+backward, and its peak memory (MiB)."""
-
-    def prepared_call():
-        feature = inputs[1].clone().requires_grad_()
-        weight = inputs[3].clone().requires_grad_()
-        return lambda: fn(inputs[0], feature, inputs[2], weight).backward()
-
     times = []
     for i in range(args.warmup + args.repeat):
-        _, seconds = timed_call(prepared_call(), device)
+        _, seconds = timed_call(prepared_call(fn, inputs), device)
         if i >= args.warmup:
             times.append(seconds)
-    return statistics.median(times), peak_memory_mib(prepared_call(), device)
+    return statistics.median(times), peak_memory_mib(
+        prepared_call(fn, inputs), device)
+
+
+def full_memory(args, device) -> CACMemory:
+    """A memory holding ``memory_size`` random anchors of every class."""
+    g = torch.Generator().manual_seed(1)
+    memory = CACMemory(args.memory_size)
+    n = args.memory_size * args.classes
+    memory.enqueue(
+        F.normalize(torch.randn(n, args.feat_dim, generator=g), dim=1).to(
+            device),
+        torch.arange(args.classes).repeat(args.memory_size).to(device),
+        F.softmax(torch.randn(n, args.classes, generator=g), dim=1).to(
+            device))
+    return memory
+
+
+def compare_memory(args, device, inputs, shape) -> dict:
+    """Median fwd+bwd time and peak memory without and with the memory."""
+    kwargs = dict(type='CACLoss', loss_weight=0.4, max_sample=args.max_sample,
+                  threshold=args.threshold, hard_sort_hardmining=True,
+                  easy_sort_hardmining=True)
+    plain = build_loss(kwargs)
+    with_memory = build_loss(dict(kwargs, memory_size=args.memory_size))
+    # a full memory stays full: each call replaces as many entries as it adds
+    with_memory.memory = full_memory(args, device)
+    floats = args.classes * args.memory_size * (args.feat_dim + args.classes)
+    print(f'CACLoss fwd+bwd on {device} ({shape}), memory of '
+          f'{args.memory_size} per class: {args.classes} x '
+          f'{args.memory_size} x ({args.feat_dim} + {args.classes}) = '
+          f'{floats} floats = {floats * 4 / 2**20:.1f} MiB; '
+          f'median of {args.repeat} interleaved rounds')
+    times = {'off': [], 'on': []}
+    for i in range(args.warmup + args.repeat):
+        for name, fn in (('off', plain), ('on', with_memory)):
+            _, seconds = timed_call(prepared_call(fn, inputs), device)
+            if i >= args.warmup:
+                times[name].append(seconds)
+    off, on = (statistics.median(times[k]) for k in ('off', 'on'))
+    off_mib, on_mib = (peak_memory_mib(prepared_call(fn, inputs), device)
+                       for fn in (plain, with_memory))
+    print(f'  memory off        {off * 1e3:9.2f} ms   peak memory '
+          f'{off_mib:.0f} MiB')
+    print(f'  memory on         {on * 1e3:9.2f} ms   peak memory '
+          f'{on_mib:.0f} MiB')
+    print(f'  ratio on / off    {on / off:9.2f}x')
+    return dict(memory_off=off, memory_on=on, ratio=on / off,
+                memory_floats=floats, memory_off_mib=off_mib,
+                memory_on_mib=on_mib)
 
 
 def parse_args(argv=None):
@@ -110,6 +165,9 @@ def parse_args(argv=None):
     parser.add_argument('--repeat', type=int, default=10)
     parser.add_argument('--no-baseline', action='store_true',
                         help='time only the vectorised loss')
+    parser.add_argument('--memory-size', type=int, default=0,
+                        help='compare with a full memory of this many '
+                        'anchors per class instead of the loop baseline')
     return parser.parse_args(argv)
 
 
@@ -124,6 +182,8 @@ def main(argv=None):
     shape = (f'batch {args.batch}, {args.classes} classes, logits '
              f'{args.size[0]}x{args.size[1]}, {args.feat_dim}-d features, '
              f'labels {args.label_size[0]}x{args.label_size[1]}')
+    if args.memory_size:
+        return compare_memory(args, device, inputs, shape)
     print(f'CACLoss fwd+bwd on {device} ({shape}), median of '
           f'{args.repeat}')
     ours, ours_mem = time_fn(loss_fn, inputs, args, device)

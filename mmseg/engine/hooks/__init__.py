@@ -6,13 +6,14 @@ from .cac_hooks import (
     iter_heads,
     iter_losses,
 )
+from .cac_memory_hook import CACMemoryStateHook
 from .checkpoint_hook import SegCheckpointHook
 from .logger_hook import SegLoggerHook
 from .plain_state_hook import PlainStateHook
 from .progress_hook import ProgressBarHook
 
 __all__ = [
-    'AverageBuffersHook',
+    'AverageBuffersHook', 'CACMemoryStateHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
     'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook'

@@ -9,6 +9,12 @@ whose negatives and positives are weighted by the confidence branch:
 ``w_ij = 1 - (p_i(y_j) + p_j(y_i)) / 2``. The loss is averaged per class over
 class ids ``0 .. max(y)`` (absent ids count as 0), like the original.
 
+With ``memory_size > 0`` a per-class memory of past anchors (of all ranks,
+see ``cac_memory.py``) adds contrast keys: each anchor's positives and
+negatives also include the memory entries, weighted by the same rule
+``w_im = 1 - (p_i(y_m) + p_m(y_i)) / 2``, without gradient into them. The
+per-class mean stays over the step's anchors.
+
 All groups are handled at once: one sort orders the candidate pixels by
 (group, kind, priority) and a rank within each group decides what is kept.
 """
@@ -19,6 +25,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmseg.registry import MODELS
+
+from .cac_memory import CACMemory
 
 
 def _keep_counts(num_hard: torch.Tensor, num_easy: torch.Tensor,
@@ -73,6 +81,11 @@ class CACLoss(nn.Module):
             of a random subset.
         ignore_index: Label value that never forms a group.
         loss_name: Key of the loss in the head's loss dict.
+        memory_size: Entries per class of the cross-image anchor memory;
+            0 turns it off (the loss is then exactly the in-batch one). The
+            memory is filled after each training-mode call in which the
+            loss is on, with the anchors of all ranks; in eval mode it is
+            read but not filled.
     """
 
     # what the head passes besides the segmentation logits and labels
@@ -89,7 +102,8 @@ class CACLoss(nn.Module):
                  hard_sort_hardmining: bool = False,
                  easy_sort_hardmining: bool = False,
                  ignore_index: int = 255,
-                 loss_name: str = 'loss_cac'):
+                 loss_name: str = 'loss_cac',
+                 memory_size: int = 0):
         super().__init__()
         self.max_sample = max_sample
         self.threshold = threshold
@@ -104,6 +118,7 @@ class CACLoss(nn.Module):
         self.ignore_index = ignore_index
         self._loss_name = loss_name
         self._gates = {}
+        self.memory = CACMemory(memory_size) if memory_size else None
 
     @property
     def loss_name(self) -> str:
@@ -158,6 +173,10 @@ class CACLoss(nn.Module):
                 predict.detach().float(), label, feature_map.shape[2:],
                 ignore)
         if labels.numel() == 0:
+            if self.memory is not None and self.training:  # collective
+                self.memory.enqueue(feature_map.new_empty(0, 0), labels,
+                                    weight_logit.new_empty(
+                                        0, weight_logit.shape[1]))
             return _attached_zero(*attached)
         b, d = feature_map.shape[:2]
         features = feature_map.reshape(b, d, -1)[batch_idx, :, pixel_idx]
@@ -166,8 +185,12 @@ class CACLoss(nn.Module):
         weight_prob = F.softmax(
             weight_logit.reshape(b, weight_logit.shape[1],
                                  -1)[batch_idx, :, pixel_idx], dim=1)
-        loss = self._contrastive(F.normalize(features, dim=1), labels,
-                                 weight_prob)
+        features = F.normalize(features, dim=1)
+        memory = None if self.memory is None else \
+            self.memory.entries(features.device)
+        loss = self._contrastive(features, labels, weight_prob, memory)
+        if self.memory is not None and self.training:
+            self.memory.enqueue(features, labels, weight_prob)
         return loss * self.loss_weight
 
     def _select_anchors(self, predict, label, size, ignore):
@@ -218,16 +241,36 @@ class CACLoss(nn.Module):
         img_c, pix_c = img_m[chosen], pix_m[chosen]
         return img_c, pix_c, label[img_c, pix_c]
 
-    def _contrastive(self, feature: torch.Tensor, label: torch.Tensor,
-                     weight_prob: torch.Tensor) -> torch.Tensor:
-        """Confidence-weighted supervised contrastive loss of the anchors."""
-        n = label.numel()
-        off_diag = ~torch.eye(n, dtype=torch.bool, device=label.device)
-        confidence = 1 - weight_prob[:, label]  # [i, j] = 1 - p_i(y_j)
-        confidence = (confidence + confidence.T) / 2 * off_diag
-        positive = (label[:, None] == label[None, :]) & off_diag
+    def _contrastive(self,
+                     feature: torch.Tensor,
+                     label: torch.Tensor,
+                     weight_prob: torch.Tensor,
+                     memory: Optional[Tuple[torch.Tensor, ...]] = None
+                     ) -> torch.Tensor:
+        """Confidence-weighted supervised contrastive loss of the anchors.
 
+        Args:
+            feature: L2-normalised anchor embeddings (N, D).
+            label: Anchor labels (N, ).
+            weight_prob: Anchor confidence-branch probabilities (N, C).
+            memory: Extra keys (embeddings (M, D), labels (M, ),
+                probabilities (M, C)), constants; ``None`` for none.
+        """
+        n = label.numel()
         contrast = feature.detach() if self.detach else feature
+        key_label = label
+        off_diag = ~torch.eye(n, dtype=torch.bool, device=label.device)
+        if memory is not None:  # the keys are the anchors, then the memory
+            contrast = torch.cat([contrast, memory[0]])
+            key_label = torch.cat([label, memory[1]])
+            off_diag = torch.cat([off_diag, off_diag.new_ones(
+                n, memory[1].numel())], dim=1)
+        confidence = 1 - weight_prob[:, key_label]  # [i, j] = 1 - p_i(y_j)
+        transposed = confidence.T if memory is None else torch.cat(
+            [confidence[:, :n].T, (1 - memory[2][:, label]).T], dim=1)
+        confidence = (confidence + transposed) / 2 * off_diag
+        positive = (label[:, None] == key_label[None, :]) & off_diag
+
         logits = feature @ contrast.T / self.temperature
         logits = logits - logits.max(dim=1, keepdim=True).values.detach()
         denominator = (torch.exp(logits) * confidence).sum(1, keepdim=True)
