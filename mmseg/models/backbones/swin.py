@@ -367,7 +367,8 @@ class SwinTransformer(BaseModule):
                 torch.zeros((1, num_patches, embed_dims)))
         self.drop_after_pos = nn.Dropout(p=drop_rate)
 
-        rates = torch.linspace(0, drop_path_rate, sum(depths)).tolist()
+        rates = torch.linspace(0, drop_path_rate, sum(depths),
+                               device='cpu').tolist()
         self.stages = ModuleList()
         dims = embed_dims
         for i, depth in enumerate(depths):
