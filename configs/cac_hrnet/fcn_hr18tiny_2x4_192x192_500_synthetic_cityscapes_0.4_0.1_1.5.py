@@ -1,7 +1,7 @@
-# Quick start: the small FCN HRNet baseline plus CAC (same CAC settings as
-# the Cityscapes experiments: loss weight 0.4, temperature 0.1, confidence
-# 1.5). The warm-up covers the first 100 of the 500 iterations (5000 of 40k
-# in the paper).
+# Quick start: the small FCN HRNet baseline plus CAC (same CAC settings as the
+# Cityscapes experiments: loss weight 0.4, temperature 0.1, confidence 1.5).
+# The warm-up covers the first 100 of the 500 iterations (5000 of 40k in the
+# paper).
 _base_ = ('../hrnet/'
           'fcn_hr18tiny_2x4_192x192_500_synthetic_cityscapes_baseline.py')
 model = dict(

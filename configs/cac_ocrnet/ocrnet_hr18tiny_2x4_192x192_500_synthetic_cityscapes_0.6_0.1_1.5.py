@@ -1,10 +1,10 @@
-# Quick start for CAC-OCRNet: the small HRNet of the CAC-FCN quick start
-# under the OCRNet cascade (an FCN stage whose coarse logits the OCR stage
-# refines) on the built-in synthetic Cityscapes data, 2 processes x 4 images
-# of 192x192, 500 iterations. CAC settings of the Cityscapes CAC-OCRNet run
-# (loss weight 0.6, temperature 0.1, confidence 1.5, OHEM on both stages);
-# the heads are narrowed and, as in the CAC-FCN quick start, the warm-up
-# covers the first 100 iterations and the CE losses have no class weights.
+# Quick start for CAC-OCRNet: the small HRNet of the CAC-FCN quick start under
+# the OCRNet cascade (an FCN stage whose coarse logits the OCR stage refines)
+# on the built-in synthetic Cityscapes data, 2 processes x 4 images of
+# 192x192, 500 iterations. CAC settings of the Cityscapes CAC-OCRNet run (loss
+# weight 0.6, temperature 0.1, confidence 1.5, OHEM on both stages); the heads
+# are narrowed and, as in the CAC-FCN quick start, the warm-up covers the
+# first 100 iterations and the CE losses have no class weights.
 _base_ = [
     '../_base_/models/fcn_hr18tiny.py',
     '../_base_/datasets/synthetic_cityscapes.py',

@@ -1,6 +1,6 @@
 # Quick-start baseline: small FCN HRNet on the built-in synthetic Cityscapes
-# data, 2 processes x 4 images of 192x192, 500 iterations (about 5 minutes
-# on 2 CPU cores).
+# data, 2 processes x 4 images of 192x192, 500 iterations (about 5 minutes on
+# 2 CPU cores).
 _base_ = [
     '../_base_/models/fcn_hr18tiny.py',
     '../_base_/datasets/synthetic_cityscapes.py',

@@ -7,7 +7,9 @@ import torch
 from mmseg.models import build_loss, build_segmentor
 from tests.conftest import load_golden
 
-MODEL_CASES = ['fcn_hrnet_baseline', 'fcn_hrnet_cac']
+MODEL_CASES = [
+    'fcn_hrnet_baseline', 'fcn_hrnet_cac', 'deeplabv3plus_r50', 'upernet_swin'
+]
 LOSS_CASES = [
     'cac_loss_default', 'cac_loss_few_classes', 'cac_loss_max_sample'
 ]

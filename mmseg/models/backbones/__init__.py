@@ -1,4 +1,9 @@
 from .hrnet import HRNet
 from .mit import MixVisionTransformer
+from .resnet import ResNet, ResNetV1c, ResNetV1d
+from .swin import SwinTransformer
 
-__all__ = ['HRNet', 'MixVisionTransformer']
+__all__ = [
+    'HRNet', 'MixVisionTransformer', 'ResNet', 'ResNetV1c', 'ResNetV1d',
+    'SwinTransformer'
+]

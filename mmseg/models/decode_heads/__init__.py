@@ -1,12 +1,17 @@
+from .aspp_head import ASPPHead
 from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
 from .fcn_head import FCNHead
 from .ocr_head import OCRHead
+from .psp_head import PSPHead
 from .segformer_head import SegformerHead
+from .sep_aspp_head import DepthwiseSeparableASPPHead
+from .uper_head import UPerHead
 
 __all__ = [
-    'CACFCNHead', 'CACOCRHead', 'CACSegformerHead', 'FCNHead',
-    'BaseCascadeDecodeHead', 'OCRHead', 'SegformerHead'
+    'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
+    'DepthwiseSeparableASPPHead', 'FCNHead', 'BaseCascadeDecodeHead',
+    'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
 ]

@@ -1,5 +1,9 @@
-from .embed import PatchEmbed
+from .embed import PatchEmbed, PatchMerging
+from .res_layer import ResLayer
 from .self_attention_block import SelfAttentionBlock
 from .shape_convert import nchw_to_nlc, nlc_to_nchw
 
-__all__ = ['PatchEmbed', 'SelfAttentionBlock', 'nchw_to_nlc', 'nlc_to_nchw']
+__all__ = [
+    'PatchEmbed', 'PatchMerging', 'ResLayer', 'SelfAttentionBlock',
+    'nchw_to_nlc', 'nlc_to_nchw'
+]
