@@ -129,3 +129,32 @@ def test_random_seed_helpers():
 def test_digit_version_orders_versions():
     assert mmseg.digit_version('0.28.0') < mmseg.digit_version('1.0.0rc0') \
         < mmseg.digit_version('1.0.0')
+
+
+def test_segmentor_train_and_val_step_the_0_28_way():
+    from mmengine.optim import OptimWrapper
+
+    from mmseg.models import build_segmentor
+    cfg = dict(
+        type='EncoderDecoder',
+        backbone=dict(type='MixVisionTransformer', in_channels=3,
+                      embed_dims=8, num_stages=4, num_layers=[1, 1, 1, 1],
+                      num_heads=[1, 1, 1, 1], patch_sizes=[7, 3, 3, 3],
+                      sr_ratios=[8, 4, 2, 1], out_indices=(0, 1, 2, 3)),
+        decode_head=dict(type='SegformerHead', in_channels=[8, 8, 8, 8],
+                         in_index=[0, 1, 2, 3], channels=8, num_classes=3,
+                         loss_decode=dict(type='CrossEntropyLoss')),
+        train_cfg=dict(), test_cfg=dict(mode='whole'))
+    model = build_segmentor(cfg)
+    metas = [dict(img_shape=(32, 32, 3), ori_shape=(32, 32, 3),
+                  pad_shape=(32, 32, 3), flip=False)] * 2
+    data = dict(img=torch.randn(2, 3, 32, 32), img_metas=metas,
+                gt_semantic_seg=torch.randint(0, 3, (2, 1, 32, 32)))
+    out = model.train_step(data, None)
+    assert set(out) == {'loss', 'log_vars', 'num_samples'}
+    assert out['num_samples'] == 2 and out['loss'].requires_grad
+    out = model.val_step(data, None)
+    assert all(k.startswith('val.') for k in out['log_vars'])
+    sgd = torch.optim.SGD(model.parameters(), lr=0.1)
+    logged = model.train_step(data, OptimWrapper(sgd))  # mmengine's call
+    assert 'loss' in logged and not isinstance(logged['loss'], dict)
