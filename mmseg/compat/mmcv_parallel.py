@@ -1,6 +1,6 @@
 """The ``mmcv.parallel`` module of 1.x: model wrappers and collate."""
 import torch
-from mmengine.model import MMDistributedDataParallel
+from mmengine.model import MMDistributedDataParallel, is_model_wrapper
 from torch.nn.parallel import DataParallel
 
 from ._register import add_module
@@ -41,7 +41,7 @@ def _names() -> dict:
     from mmseg.datasets.collate import seg_collate
     return {'MMDataParallel': MMDataParallel,
             'MMDistributedDataParallel': MMDistributedDataParallel,
-            'collate': seg_collate}
+            'collate': seg_collate, 'is_module_wrapper': is_model_wrapper}
 
 
 def install() -> None:

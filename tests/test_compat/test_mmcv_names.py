@@ -21,6 +21,7 @@ MMCV_NAMES = {
                     'init_dist', 'load_checkpoint', 'save_checkpoint',
                     'build_optimizer', 'obj_from_dict'],
     'mmcv.parallel': ['MMDataParallel', 'MMDistributedDataParallel',
+                      'is_module_wrapper',
                       'collate'],
     'mmcv.cnn': ['constant_init', 'kaiming_init', 'normal_init',
                  'trunc_normal_init', 'xavier_init', 'ConvModule'],
