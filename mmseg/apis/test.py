@@ -1,5 +1,8 @@
+import os
+import tempfile
 from typing import List, Optional, Sequence
 
+import numpy as np
 import torch
 from mmengine.config import Config
 
@@ -8,6 +11,7 @@ from mmseg.engine.legacy_config import runner_config, test_runner_kwargs
 from mmseg.engine.runner import SegRunner
 from mmseg.models import build_segmentor
 from mmseg.utils import load_weights
+from mmseg.utils.errors import InvalidArgumentError
 
 # Multi-scale test ratios used by the CAC paper, per dataset type. Flip is
 # always added; --aug-ratios overrides.
@@ -85,7 +89,17 @@ def test_segmentor(cfg: Config,
 def _batch_results(model, data: dict) -> list:
     with torch.no_grad():
         result = model(return_loss=False, **data)
-    return list(result) if isinstance(result, (list, tuple)) else [result]
+    # 0.28 extends the results with the batch, also a tensor's rows
+    batched = (list, tuple, torch.Tensor, np.ndarray)
+    return list(result) if isinstance(result, batched) else [result]
+
+
+def _save_npy(result) -> str:
+    os.makedirs('.efficient_test', exist_ok=True)
+    path = tempfile.NamedTemporaryFile(suffix='.npy', dir='.efficient_test',
+                                       delete=False).name
+    np.save(path, np.asarray(result))
+    return path
 
 
 def single_gpu_test(model: torch.nn.Module, data_loader,
@@ -101,7 +115,8 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
             ``format_results`` when those modes are used.
         show, out_dir, opacity: Not supported here; use
             ``tools/test.py --show-dir``.
-        efficient_test: Deprecated in 0.28 and ignored, as there.
+        efficient_test: Deprecated in 0.28: each result is saved as a
+            ``.npy`` file under ``.efficient_test/`` and its path returned.
         pre_eval: Return the dataset's ``pre_eval`` statistics.
         format_only: Return the dataset's ``format_results`` output.
         format_args: Arguments for ``format_results``.
@@ -112,8 +127,9 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
     if show or out_dir:
         raise ValueError('single_gpu_test(show=, out_dir=) is not supported; '
                          'use tools/test.py --show-dir DIR [--opacity]')
-    if pre_eval and format_only:
-        raise ValueError('pre_eval and format_only are exclusive')
+    if efficient_test + pre_eval + format_only > 1:
+        raise InvalidArgumentError('single_gpu_test: efficient_test, pre_eval '
+                                   'and format_only are exclusive')
     model.eval()
     dataset = data_loader.dataset
     results = []
@@ -121,6 +137,8 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
     for data in data_loader:
         indices = next(batches)
         result = _batch_results(model, data)
+        if efficient_test:
+            result = [_save_npy(r) for r in result]
         if format_only:
             result = dataset.format_results(result, indices=indices,
                                             **(format_args or {}))
