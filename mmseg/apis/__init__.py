@@ -1,9 +1,17 @@
 from .inference import inference_segmentor, init_segmentor
-from .test import AUG_TEST_RATIOS, configure_aug_test, test_segmentor
+from .seeds import init_random_seed, set_random_seed
+from .test import (
+    AUG_TEST_RATIOS,
+    configure_aug_test,
+    multi_gpu_test,
+    single_gpu_test,
+    test_segmentor,
+)
 from .train import train_segmentor
 
 __all__ = [
     'init_segmentor', 'inference_segmentor',
     'AUG_TEST_RATIOS', 'configure_aug_test', 'test_segmentor',
-    'train_segmentor'
+    'train_segmentor', 'single_gpu_test', 'multi_gpu_test',
+    'init_random_seed', 'set_random_seed'
 ]

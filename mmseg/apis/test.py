@@ -1,5 +1,9 @@
+import os
+import tempfile
 from typing import List, Optional, Sequence
 
+import numpy as np
+import torch
 from mmengine.config import Config
 
 from mmseg.datasets import build_dataset
@@ -7,6 +11,7 @@ from mmseg.engine.legacy_config import runner_config, test_runner_kwargs
 from mmseg.engine.runner import SegRunner
 from mmseg.models import build_segmentor
 from mmseg.utils import load_weights
+from mmseg.utils.errors import InvalidArgumentError
 
 # Multi-scale test ratios used by the CAC paper, per dataset type. Flip is
 # always added; --aug-ratios overrides.
@@ -79,3 +84,91 @@ def test_segmentor(cfg: Config,
     runner = SegRunner(**kwargs, cfg=runner_config(cfg))
     metrics = runner.test()
     return metrics, runner.test_evaluator.metrics[0], dataset
+
+
+def _batch_results(model, data: dict) -> list:
+    with torch.no_grad():
+        result = model(return_loss=False, **data)
+    # 0.28 extends the results with the batch, also a tensor's rows
+    batched = (list, tuple, torch.Tensor, np.ndarray)
+    return list(result) if isinstance(result, batched) else [result]
+
+
+def _save_npy(result) -> str:
+    os.makedirs('.efficient_test', exist_ok=True)
+    path = tempfile.NamedTemporaryFile(suffix='.npy', dir='.efficient_test',
+                                       delete=False).name
+    np.save(path, np.asarray(result))
+    return path
+
+
+def single_gpu_test(model: torch.nn.Module, data_loader,
+                    show: bool = False, out_dir: Optional[str] = None,
+                    efficient_test: bool = False, opacity: float = 0.5,
+                    pre_eval: bool = False, format_only: bool = False,
+                    format_args: Optional[dict] = None) -> list:
+    """0.28's test loop: run ``model`` over ``data_loader``.
+
+    Args:
+        model: Segmentor (or a wrapper) called the 0.28 way.
+        data_loader: Loader whose dataset has ``pre_eval`` /
+            ``format_results`` when those modes are used.
+        show, out_dir, opacity: Not supported here; use
+            ``tools/test.py --show-dir``.
+        efficient_test: Deprecated in 0.28: each result is saved as a
+            ``.npy`` file under ``.efficient_test/`` and its path returned.
+        pre_eval: Return the dataset's ``pre_eval`` statistics.
+        format_only: Return the dataset's ``format_results`` output.
+        format_args: Arguments for ``format_results``.
+
+    Returns:
+        Label maps, pre-eval statistics or formatted files, per image.
+    """
+    if show or out_dir:
+        raise ValueError('single_gpu_test(show=, out_dir=) is not supported; '
+                         'use tools/test.py --show-dir DIR [--opacity]')
+    if efficient_test + pre_eval + format_only > 1:
+        raise InvalidArgumentError('single_gpu_test: efficient_test, pre_eval '
+                                   'and format_only are exclusive')
+    model.eval()
+    dataset = data_loader.dataset
+    results = []
+    batches = iter(data_loader.batch_sampler)
+    for data in data_loader:
+        indices = next(batches)
+        result = _batch_results(model, data)
+        if efficient_test:
+            result = [_save_npy(r) for r in result]
+        if format_only:
+            result = dataset.format_results(result, indices=indices,
+                                            **(format_args or {}))
+        if pre_eval:
+            result = dataset.pre_eval(result, indices=indices)
+        results.extend(result)
+    return results
+
+
+def multi_gpu_test(model: torch.nn.Module, data_loader,
+                   tmpdir: Optional[str] = None, gpu_collect: bool = False,
+                   efficient_test: bool = False, pre_eval: bool = False,
+                   format_only: bool = False,
+                   format_args: Optional[dict] = None) -> Optional[list]:
+    """0.28's distributed test loop; results are gathered on rank 0.
+
+    Args:
+        model: Segmentor (or DDP wrapper).
+        data_loader: Loader with a distributed sampler.
+        tmpdir: Folder for CPU gathering (mmengine ``collect_results``).
+        gpu_collect: Gather through GPU collectives instead.
+        efficient_test, pre_eval, format_only, format_args: As in
+            :func:`single_gpu_test`.
+
+    Returns:
+        The results of all ranks in dataset order on rank 0, else None.
+    """
+    from mmengine.dist import collect_results
+    results = single_gpu_test(model, data_loader, pre_eval=pre_eval,
+                              format_only=format_only,
+                              format_args=format_args)
+    return collect_results(results, len(data_loader.dataset),
+                           'gpu' if gpu_collect else 'cpu', tmpdir=tmpdir)

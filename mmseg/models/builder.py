@@ -7,6 +7,8 @@ from mmengine.model import revert_sync_batchnorm
 
 from mmseg.registry import MODELS
 
+__all__ = ['MODELS', 'BACKBONES', 'NECKS', 'HEADS', 'LOSSES', 'SEGMENTORS']
+
 BACKBONES = MODELS
 NECKS = MODELS
 HEADS = MODELS

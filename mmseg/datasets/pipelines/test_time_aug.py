@@ -3,6 +3,7 @@ import warnings
 from typing import List, Optional, Sequence, Tuple, Union
 
 from mmseg.registry import TRANSFORMS
+from mmseg.utils.errors import InvalidArgumentError
 
 from .compose import Compose
 
@@ -53,14 +54,16 @@ class MultiScaleFlipAug:
         types = _step_types(transforms)
         if flip and 'RandomFlip' in types and 'Pad' in types and \
                 types.index('Pad') < types.index('RandomFlip'):
-            raise ValueError('MultiScaleFlipAug with flip=True needs Pad '
+            raise InvalidArgumentError(
+                'MultiScaleFlipAug with flip=True needs Pad '
                              'after RandomFlip in its transforms')
         self.transforms = Compose(transforms)
         self.img_ratios = None if img_ratios is None else [
             float(r) for r in _as_list(img_ratios)]
         if img_scale is None:
             if self.img_ratios is None:
-                raise ValueError('MultiScaleFlipAug needs img_ratios when '
+                raise InvalidArgumentError(
+                    'MultiScaleFlipAug needs img_ratios when '
                                  'img_scale is None')
             self.img_scale = None
         elif isinstance(img_scale, tuple) and self.img_ratios is not None:

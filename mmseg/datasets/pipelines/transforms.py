@@ -6,6 +6,7 @@ import numpy as np
 from mmengine.utils import deprecated_api_warning
 
 from mmseg.registry import TRANSFORMS
+from mmseg.utils.errors import InvalidArgumentError
 
 Scale = Tuple[int, int]
 
@@ -17,7 +18,8 @@ def _as_scale_list(img_scale) -> Optional[List[Scale]]:
     scales = img_scale if isinstance(img_scale, list) else [img_scale]
     for scale in scales:
         if not isinstance(scale, (tuple, list)) or len(scale) != 2:
-            raise ValueError('img_scale must be a (long, short) tuple or a '
+            raise InvalidArgumentError(
+                'img_scale must be a (long, short) tuple or a '
                              f'list of them, got {img_scale!r}')
     return [tuple(scale) for scale in scales]
 
@@ -82,16 +84,19 @@ class Resize:
         self.img_scale = _as_scale_list(img_scale)
         if ratio_range is not None:
             if self.img_scale is not None and len(self.img_scale) != 1:
-                raise ValueError('Resize with ratio_range takes one '
+                raise InvalidArgumentError('Resize with ratio_range takes one '
                                  f'img_scale or None, got {img_scale!r}')
             if ratio_range[0] > ratio_range[1]:
-                raise ValueError('ratio_range must be (min, max), got '
+                raise InvalidArgumentError(
+                    'ratio_range must be (min, max), got '
                                  f'{ratio_range!r}')
         elif multiscale_mode not in ('range', 'value'):
-            raise ValueError("multiscale_mode must be 'range' or 'value', "
+            raise InvalidArgumentError(
+                "multiscale_mode must be 'range' or 'value', "
                              f'got {multiscale_mode!r}')
         elif multiscale_mode == 'range' and len(self.img_scale or []) > 2:
-            raise ValueError("multiscale_mode='range' takes two bounding "
+            raise InvalidArgumentError(
+                "multiscale_mode='range' takes two bounding "
                              f'scales, got {img_scale!r}')
         self.multiscale_mode = multiscale_mode
         self.ratio_range = ratio_range
@@ -107,7 +112,8 @@ class Resize:
                 base = self.img_scale[0]
             return _sample_ratio(base, self.ratio_range), None
         if self.img_scale is None:
-            raise ValueError('Resize needs img_scale or ratio_range unless '
+            raise InvalidArgumentError(
+                'Resize needs img_scale or ratio_range unless '
                              "results['scale'] is set (MultiScaleFlipAug)")
         if len(self.img_scale) == 1:
             return self.img_scale[0], 0
@@ -210,9 +216,11 @@ class RandomFlip:
     def __init__(self, prob: Optional[float] = None,
                  direction: str = 'horizontal'):
         if prob is not None and not 0 <= prob <= 1:
-            raise ValueError(f'RandomFlip prob must be in [0, 1], got {prob}')
+            raise InvalidArgumentError(
+                f'RandomFlip prob must be in [0, 1], got {prob}')
         if direction not in ('horizontal', 'vertical'):
-            raise ValueError("RandomFlip direction must be 'horizontal' or "
+            raise InvalidArgumentError(
+                "RandomFlip direction must be 'horizontal' or "
                              f"'vertical', got {direction!r}")
         self.prob = prob
         self.direction = direction
@@ -220,7 +228,7 @@ class RandomFlip:
     def __call__(self, results: dict) -> dict:
         if 'flip' not in results:
             if self.prob is None:
-                raise ValueError('RandomFlip needs prob unless '
+                raise InvalidArgumentError('RandomFlip needs prob unless '
                                  "results['flip'] is set (MultiScaleFlipAug)")
             results['flip'] = bool(np.random.rand() < self.prob)
         direction = results.setdefault('flip_direction', self.direction)
@@ -266,7 +274,7 @@ class Pad:
                  pad_val: float = 0,
                  seg_pad_val: float = 255):
         if (size is None) == (size_divisor is None):
-            raise ValueError('Pad takes exactly one of size and '
+            raise InvalidArgumentError('Pad takes exactly one of size and '
                              f'size_divisor, got size={size!r}, '
                              f'size_divisor={size_divisor!r}')
         self.size = size
@@ -350,7 +358,8 @@ class RandomCrop:
                  cat_max_ratio: float = 1.,
                  ignore_index: int = 255):
         if crop_size[0] <= 0 or crop_size[1] <= 0:
-            raise ValueError('RandomCrop crop_size (h, w) must be positive, '
+            raise InvalidArgumentError(
+                'RandomCrop crop_size (h, w) must be positive, '
                              f'got {crop_size!r}')
         self.crop_size = crop_size
         self.cat_max_ratio = cat_max_ratio

@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 from mmseg.core.seg import build_pixel_sampler
 from mmseg.ops import resize
 from mmseg.registry import MODELS
+from mmseg.utils.errors import InvalidArgumentError
 
 from ..losses import accuracy
 from ..losses.utils import add_loss
@@ -79,7 +80,7 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
                               '`out_channels=1` with a `threshold`')
             out_channels = num_classes
         if out_channels not in (num_classes, 1):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f'out_channels ({out_channels}) must equal num_classes '
                 f'({num_classes}), or be 1 for binary segmentation')
         if out_channels == 1 and threshold is None:
@@ -112,7 +113,8 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
 
     def _init_inputs(self, in_channels, in_index, input_transform) -> None:
         if input_transform not in (None, 'resize_concat', 'multiple_select'):
-            raise ValueError(f'unknown input_transform {input_transform!r}')
+            raise InvalidArgumentError(
+                f'unknown input_transform {input_transform!r}')
         self.input_transform = input_transform
         self.in_index = in_index
         if input_transform is None:

@@ -6,10 +6,15 @@ from .cross_entropy_loss import (
                                  cross_entropy,
                                  mask_cross_entropy,
 )
-from .utils import get_class_weight, reduce_loss, weight_reduce_loss
+from .utils import (
+    get_class_weight,
+    reduce_loss,
+    weight_reduce_loss,
+    weighted_loss,
+)
 
 __all__ = [
     'accuracy', 'Accuracy', 'CACLoss', 'cross_entropy', 'binary_cross_entropy',
     'mask_cross_entropy', 'CrossEntropyLoss', 'reduce_loss',
-    'weight_reduce_loss', 'get_class_weight'
+    'weight_reduce_loss', 'get_class_weight', 'weighted_loss'
 ]

@@ -1,4 +1,5 @@
-from typing import Optional, Sequence, Union
+import functools
+from typing import Callable, Optional, Sequence, Union
 
 import mmengine
 import numpy as np
@@ -64,3 +65,21 @@ def weight_reduce_loss(loss: torch.Tensor,
 def add_loss(losses: dict, name: str, value: torch.Tensor) -> None:
     """Add ``value`` under ``name``, summing with an existing entry."""
     losses[name] = losses[name] + value if name in losses else value
+
+
+def weighted_loss(loss_func: Callable) -> Callable:
+    """Give an element-wise ``loss_func(pred, target, **kw)`` 0.28's extra
+    ``weight``, ``reduction`` and ``avg_factor`` arguments.
+
+    Args:
+        loss_func: Returns the unreduced loss.
+
+    Returns:
+        The wrapped loss function.
+    """
+    @functools.wraps(loss_func)
+    def wrapper(pred, target, weight=None, reduction='mean',
+                avg_factor=None, **kwargs):
+        loss = loss_func(pred, target, **kwargs)
+        return weight_reduce_loss(loss, weight, reduction, avg_factor)
+    return wrapper

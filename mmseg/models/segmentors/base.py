@@ -125,6 +125,32 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
         raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
                          f'{mode!r}')
 
+    def train_step(self, data, optim_wrapper):
+        """mmengine's step; called 0.28's way (``optimizer`` None or a torch
+        optimizer) it returns 0.28's dict and leaves the update to the caller.
+
+        Returns:
+            mmengine: the logged values. 0.28: ``loss``, ``log_vars``,
+            ``num_samples``.
+        """
+        if optim_wrapper is None or isinstance(optim_wrapper,
+                                               torch.optim.Optimizer):
+            return self._legacy_step(data, prefix='')
+        return super().train_step(data, optim_wrapper)
+
+    def val_step(self, data, *optimizer):
+        """mmengine's ``val_step(data)``; 0.28's ``val_step(data,
+        optimizer)`` returns the losses dict with ``val.`` log keys."""
+        if optimizer:
+            return self._legacy_step(data, prefix='val.')
+        return super().val_step(data)
+
+    def _legacy_step(self, data: dict, prefix: str) -> dict:
+        loss, log_vars = self.parse_losses(self(**data))
+        log_vars = {prefix + k: v for k, v in log_vars.items()}
+        return dict(loss=loss, log_vars=log_vars,
+                    num_samples=len(data['img_metas']))
+
     def parse_losses(
         self, losses: Dict[str, torch.Tensor]
     ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
