@@ -135,12 +135,19 @@ class CACLoss(nn.Module):
             ignore_index: Overrides the constructor's value when given.
 
         Returns:
-            A scalar; zero (still attached to the graph) when no class
-            qualifies or the weight is zero.
+            A float32 scalar, also under autocast; zero (still attached to
+            the graph) when no class qualifies or the weight is zero.
         """
         feature_map, weight_logit = feature_map.float(), weight_logit.float()
         if self.loss_weight == 0:
             return _attached_zero(feature_map, weight_logit)
+        # under AMP the similarity matrix would be computed in float16
+        # (bfloat16 on CPU): keep the whole loss in float32
+        with torch.autocast(feature_map.device.type, enabled=False):
+            return self._loss(predict, feature_map, label, weight_logit,
+                              ignore_index)
+
+    def _loss(self, predict, feature_map, label, weight_logit, ignore_index):
         ignore = self.ignore_index if ignore_index is None else ignore_index
         with torch.no_grad():
             batch_idx, pixel_idx, labels = self._select_anchors(
