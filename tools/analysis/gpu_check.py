@@ -128,8 +128,12 @@ def train(c: Check, work_dir: str, options: List[str],
           launcher: List[str] = ()) -> None:
     root = c.data('small', (64, 128) if c.dry else (256, 512))
     crop = 32 if c.dry else 192
-    cmd = list(launcher) or [sys.executable, osp.join(ROOT, 'tools/train.py')]
-    cmd += [osp.join(ROOT, SMALL), '--work-dir', work_dir, '--seed', '0',
+    config = [osp.join(ROOT, SMALL)]
+    if launcher:  # dist_train.sh CONFIG GPUS [options]
+        cmd = [*launcher, *config, '1']
+    else:
+        cmd = [sys.executable, osp.join(ROOT, 'tools/train.py'), *config]
+    cmd += ['--work-dir', work_dir, '--seed', '0',
             '--no-validate', '--cfg-options',
             *c.data_options(root, (64, 128) if c.dry else (256, 512)),
             f'data.train.pipeline.3.crop_size=({crop},{crop})',
@@ -188,7 +192,6 @@ def part_dist_train(c: Check) -> dict:
               'model.decode_head.norm_cfg.type=SyncBN',
               f'checkpoint_config.interval={half}']
     os.environ.setdefault('PORT', '29531')
-    # dist_train.sh CONFIG GPUS [options]: train() puts CONFIG first
     train(c, work_dir, [f'runner.max_iters={half}', *common],
           launcher=[*launcher])
     train(c, work_dir, [f'runner.max_iters={c.iters}', *common,
