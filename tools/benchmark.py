@@ -20,6 +20,7 @@ from torch.utils.data import DataLoader
 from mmseg.apis import configure_aug_test, init_segmentor
 from mmseg.datasets import build_dataset
 from mmseg.datasets.collate import seg_collate
+from mmseg.utils.amp import amp_dtype
 from mmseg.utils.cli import UsageError, add_cfg_options, load_config, run_cli
 from mmseg.utils.profiling import timed_call
 
@@ -40,7 +41,7 @@ def parse_args(argv=None):
                         'crop)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--fp16', action='store_true',
-                        help='autocast to float16 (CUDA)')
+                        help='autocast to float16 (CUDA) or bfloat16 (CPU)')
     parser.add_argument('--compare-fp32', action='store_true',
                         help='with --fp16: also report mIoU of fp16 vs fp32')
     parser.add_argument('--channels-last', action='store_true')
@@ -73,8 +74,8 @@ def set_mode(cfg, args) -> None:
 
 def run(model, loader, args, device, fp16: bool):
     """Predictions and images/s of one pass over ``loader``."""
-    autocast = torch.autocast('cuda', dtype=torch.float16) if fp16 \
-        else contextlib.nullcontext()
+    autocast = torch.autocast(device.type, dtype=amp_dtype(device.type)) \
+        if fp16 else contextlib.nullcontext()
     memory_format = torch.channels_last if args.channels_last \
         else torch.contiguous_format
     preds, timed, seconds = [], 0, 0.0
@@ -102,8 +103,6 @@ def run(model, loader, args, device, fp16: bool):
 def main(argv=None) -> dict:
     args = parse_args(argv)
     device = torch.device(args.device)
-    if args.fp16 and device.type != 'cuda':
-        raise UsageError('--fp16 inference (AMP) needs --device cuda')
     cfg = load_config(args.config, args.cfg_options + args.options)
     set_mode(cfg, args)
     dataset = build_dataset(cfg.data.test, dict(test_mode=True))
@@ -120,7 +119,7 @@ def main(argv=None) -> dict:
         preds, fps = run(model, loader, args, device, args.fp16)
         report['fps'].append(fps)
         print(f'{args.mode} inference on {device}'
-              f'{" (fp16)" if args.fp16 else ""}: {fps:.2f} img/s')
+              f'{" (autocast)" if args.fp16 else ""}: {fps:.2f} img/s')
     if args.compare_fp32:
         fp32, fps32 = run(model, loader, args, device, fp16=False)
         indices = list(range(len(preds)))

@@ -8,7 +8,6 @@ know are reported in the log, never silently dropped.
 """
 import copy
 import os
-import warnings
 from typing import List, Optional
 
 import torch
@@ -96,11 +95,12 @@ def optim_wrapper(cfg: Config) -> dict:
         {'loss_scale': opt_cfg['loss_scale']} if 'loss_scale' in opt_cfg
         else None)
     if fp16:
-        if torch.cuda.is_available():
-            wrapper.update(type='SegAmpOptimWrapper',
-                           loss_scale=fp16.get('loss_scale', 'dynamic'))
-        else:
-            warnings.warn('fp16 needs CUDA: training in fp32 on this machine')
+        # float16 on CUDA; on CPU autocast has bfloat16 only
+        wrapper.update(type='SegAmpOptimWrapper',
+                       loss_scale=fp16.get('loss_scale', 'dynamic'))
+        if not torch.cuda.is_available():
+            print_log('fp16: no CUDA, mixed precision with bfloat16 on CPU',
+                      'current', level=30)
     return wrapper
 
 
@@ -299,7 +299,8 @@ def test_runner_kwargs(cfg: Config,
         test_dataloader=dataloader(
             dataset, 1, data.workers_per_gpu, 'DefaultSampler', False,
             **dict(data.get('test_dataloader', {}))),
-        test_cfg=dict(type='TestLoop'),
+        # 0.28 tests in half precision when the config has ``fp16``
+        test_cfg=dict(type='TestLoop', fp16=bool(cfg.get('fp16'))),
         test_evaluator=dict(type='SegMetric', dataset=dataset,
                             **metric_cfg),
         load_from=checkpoint,

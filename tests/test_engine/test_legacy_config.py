@@ -49,12 +49,24 @@ def test_segformer_adamw_and_warmup_schedule():
                         val_interval=16000)
 
 
-def test_fp16_falls_back_to_fp32_without_cuda():
+def test_fp16_is_mixed_precision_with_bfloat16_on_cpu(warnings_log):
     cfg = Config(dict(optimizer=dict(type='SGD', lr=0.1),
                       fp16=dict(loss_scale='dynamic')))
     assert not torch.cuda.is_available()
-    with pytest.warns(UserWarning, match='fp16 needs CUDA'):
-        assert lc.optim_wrapper(cfg)['type'] == 'SegOptimWrapper'
+    wrapper = lc.optim_wrapper(cfg)
+    assert wrapper['type'] == 'SegAmpOptimWrapper'
+    assert wrapper['loss_scale'] == 'dynamic'
+    assert 'bfloat16 on CPU' in warnings_log()
+
+
+def test_fp16_config_key_makes_the_test_loop_autocast():
+    cfg = Config(dict(data=dict(workers_per_gpu=0), fp16=dict(
+        loss_scale=512.)))
+    kwargs = lc.test_runner_kwargs(cfg, None, [], None, 'w', {})
+    assert kwargs['test_cfg'] == dict(type='TestLoop', fp16=True)
+    cfg.pop('fp16')
+    kwargs = lc.test_runner_kwargs(cfg, None, [], None, 'w', {})
+    assert kwargs['test_cfg'] == dict(type='TestLoop', fp16=False)
 
 
 def test_cumulative_iters_and_unknown_optimizer_config_keys(warnings_log):

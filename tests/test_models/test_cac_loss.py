@@ -167,3 +167,25 @@ def test_gates_compose_and_zero_the_weight():
     loss_fn.set_gate('warmup', True)
     assert loss_fn.loss_weight == 0.3
     assert loss_fn(*case).item() != 0
+
+
+def test_loss_stays_float32_under_autocast():
+    """AMP hands bfloat16 (CPU) / float16 (CUDA) maps; the loss, its
+    similarity matrix included, must still be computed in float32."""
+    loss_fn = build_loss(dict(type='CACLoss', threshold=5, max_sample=64,
+                              hard_sort_hardmining=True,
+                              easy_sort_hardmining=True))
+    predict, feature_map, label, weight_logit = random_case(
+        2, 5, 8, 8, 2, 5, d=32)
+    # large confidence logits: a float16 softmax/exp would overflow
+    half = [t.bfloat16() for t in (predict, feature_map, 60 * weight_logit)]
+    expected = run(loss_fn, *(t.float() for t in half[:2]), label,
+                   half[2].float(), reference=False)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        got = run(loss_fn, half[0], half[1], label, half[2],
+                  reference=False)
+    assert got[0].dtype == torch.float32 and torch.isfinite(got[0])
+    torch.testing.assert_close(got[0], expected[0], atol=1e-6, rtol=1e-6)
+    for g, e in zip(got[1:], expected[1:]):
+        assert torch.isfinite(g).all()
+        torch.testing.assert_close(g.float(), e, atol=1e-2, rtol=1e-2)

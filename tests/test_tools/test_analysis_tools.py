@@ -109,10 +109,14 @@ def test_inference_benchmark(mode, synthetic_root):
     assert report['mode'] == mode and report['fps'][0] > 0
 
 
-def test_fp16_inference_benchmark_needs_cuda():
-    with pytest.raises(Exception, match='needs --device cuda'):
-        load_tool('benchmark.py').main([str(REPO_ROOT / QUICK_CAC),
-                                        '--random-init', '--fp16'])
+def test_fp16_inference_benchmark_compares_with_fp32(synthetic_root):
+    options = [f'{k}={v}' for k, v in data_options(synthetic_root).items()]
+    report = load_tool('benchmark.py').main([
+        str(REPO_ROOT / QUICK_CAC), '--random-init', '--fp16',
+        '--compare-fp32', '--num-images', '2', '--cfg-options', *options,
+        'data.test.pipeline.1.img_scale=(256,128)'])
+    assert report['fps'][0] > 0 and report['fps32'] > 0
+    assert 0 <= report['miou_fp16'] <= 1 and 0 <= report['miou_fp32'] <= 1
 
 
 def test_inference_api_on_files_and_arrays(runs, synthetic_root):

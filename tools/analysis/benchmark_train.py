@@ -22,6 +22,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from mmseg.engine import SegAmpOptimWrapper
 from mmseg.engine.hooks.cac_hooks import iter_heads
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
@@ -70,10 +71,11 @@ def make_step(model_cfg: dict, cfg: Config, args, device,
         compute_full_projection(model)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    optim_cfg = dict(type='AmpOptimWrapper' if args.fp16 else 'OptimWrapper',
-                     optimizer=dict(cfg.optimizer))
+    optim_cfg = dict(type='OptimWrapper', optimizer=dict(cfg.optimizer))
     optim_cfg['optimizer'].pop('paramwise_cfg', None)
     wrapper = build_optim_wrapper(model, optim_cfg)
+    if args.fp16:  # float16 on CUDA, bfloat16 on CPU
+        wrapper = SegAmpOptimWrapper(optimizer=wrapper.optimizer)
     h, w = args.crop or crop_size(cfg)
     g = torch.Generator().manual_seed(0)
     batch = dict(
@@ -135,7 +137,9 @@ def parse_args(argv=None):
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--iters', type=int, default=5)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--fp16', action='store_true', help='AMP (CUDA)')
+    parser.add_argument('--fp16', action='store_true',
+                        help='mixed precision: float16 (CUDA) or bfloat16 '
+                        '(CPU)')
     parser.add_argument('--channels-last', action='store_true')
     parser.add_argument('--data', action='store_true',
                         help='also time the training data pipeline')
@@ -150,8 +154,6 @@ def parse_args(argv=None):
 def main(argv=None) -> dict:
     args = parse_args(argv)
     device = torch.device(args.device)
-    if args.fp16 and device.type != 'cuda':
-        raise UsageError('--fp16 (AMP) needs --device cuda')
     cfg = load_config(args.config, args.cfg_options)
     base_model = load_config(args.baseline).model if args.baseline \
         else baseline_of(cfg.model)

@@ -56,8 +56,14 @@ def _rank_in_group(group: torch.Tensor, priority: torch.Tensor,
     return ranks
 
 
-def _attached_zero(*tensors: torch.Tensor) -> torch.Tensor:
-    """A zero that keeps ``tensors`` in the graph (DDP sees them used)."""
+def _attached_zero(feature_map: torch.Tensor, weight_logit: torch.Tensor,
+                   project: Optional[Callable]) -> torch.Tensor:
+    """A zero that keeps the inputs, and the parameters of ``project``, in
+    the graph (DDP sees them used)."""
+    tensors = [feature_map, weight_logit]
+    if project is not None:
+        tensors.append(project(feature_map.new_zeros(0,
+                                                     feature_map.shape[1])))
     return sum(t.sum() for t in tensors) * 0
 
 
@@ -157,16 +163,20 @@ class CACLoss(nn.Module):
                 layer at the anchors only. None: ``feature_map`` is final.
 
         Returns:
-            A scalar; zero (still attached to the graph) when no class
-            qualifies or the weight is zero.
+            A float32 scalar, also under autocast; zero (still attached to
+            the graph) when no class qualifies or the weight is zero.
         """
         feature_map, weight_logit = feature_map.float(), weight_logit.float()
-        attached = (feature_map, weight_logit)
-        if project is not None:  # its parameters stay in the graph too
-            attached += (project(feature_map.new_zeros(
-                0, feature_map.shape[1])), )
         if self.loss_weight == 0:
-            return _attached_zero(*attached)
+            return _attached_zero(feature_map, weight_logit, project)
+        # under AMP the similarity matrix would be computed in float16
+        # (bfloat16 on CPU): keep the whole loss in float32
+        with torch.autocast(feature_map.device.type, enabled=False):
+            return self._loss(predict, feature_map, label, weight_logit,
+                              ignore_index, project)
+
+    def _loss(self, predict, feature_map, label, weight_logit, ignore_index,
+              project):
         ignore = self.ignore_index if ignore_index is None else ignore_index
         with torch.no_grad():
             batch_idx, pixel_idx, labels = self._select_anchors(
@@ -177,7 +187,7 @@ class CACLoss(nn.Module):
                 self.memory.enqueue(feature_map.new_empty(0, 0), labels,
                                     weight_logit.new_empty(
                                         0, weight_logit.shape[1]))
-            return _attached_zero(*attached)
+            return _attached_zero(feature_map, weight_logit, project)
         b, d = feature_map.shape[:2]
         features = feature_map.reshape(b, d, -1)[batch_idx, :, pixel_idx]
         if project is not None:
