@@ -32,7 +32,8 @@ TRAIN_KEYS = {
     'model', 'data', 'optimizer', 'optimizer_config', 'lr_config', 'runner',
     'checkpoint_config', 'evaluation', 'log_config', 'custom_hooks',
     'load_from', 'resume_from', 'workflow', 'dist_params', 'cudnn_benchmark',
-    'log_level', 'fp16', 'total_iters', 'nonfinite_loss'
+    'log_level', 'fp16', 'total_iters', 'nonfinite_loss',
+    'interrupt_save_timeout'
 }
 
 
@@ -261,7 +262,9 @@ def train_runner_kwargs(cfg: Config,
         checkpoint=checkpoint_hook(
             cfg, eval_cfg.get('save_best') if validate else None,
             eval_cfg.get('rule'), meta),
-        sampler_seed=dict(type='DistSamplerSeedHook'))
+        sampler_seed=dict(type='DistSamplerSeedHook'),
+        stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
+            'interrupt_save_timeout', 30)))
     kwargs.update(log_processor=logs['log_processor'],
                   visualizer=logs['visualizer'])
     if validate:

@@ -10,10 +10,12 @@ from .checkpoint_hook import SegCheckpointHook
 from .logger_hook import SegLoggerHook
 from .plain_state_hook import PlainStateHook
 from .progress_hook import ProgressBarHook
+from .stop_on_signal_hook import StopOnSignalHook
 
 __all__ = [
     'AverageBuffersHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
-    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook'
+    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook',
+    'StopOnSignalHook'
 ]
