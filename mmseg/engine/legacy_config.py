@@ -13,12 +13,14 @@ from typing import List, Optional
 
 import torch
 from mmengine.config import Config, ConfigDict
+from mmengine.dist import get_rank
 from mmengine.logging import print_log
 
 from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
 
 from .schedulers import lr_config_to_scheduler
+from .stop import training_worker_init
 
 # top-level names 0.28 configs use as variables for other sections
 CONFIG_VARIABLES = {
@@ -276,6 +278,12 @@ def train_runner_kwargs(cfg: Config,
             val_cfg=dict(type='ValLoop'),
             val_evaluator=evaluator(val_ds, eval_cfg))
         kwargs['custom_hooks'].append(dict(type='ProgressBarHook'))
+    for split in ('train_dataloader', 'val_dataloader'):
+        if split in kwargs:
+            kwargs[split]['worker_init_fn'] = dict(
+                type=training_worker_init,
+                num_workers=kwargs[split]['num_workers'], rank=get_rank(),
+                seed=seed)
     if launcher != 'none' and not torch.cuda.is_available():
         # SyncBN fell back to BN: keep the ranks' statistics equal
         kwargs['custom_hooks'].append(dict(type='AverageBuffersHook'))

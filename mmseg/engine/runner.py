@@ -17,6 +17,7 @@ from mmengine.runner import Runner
 from mmseg.utils.checkpoint import check_matches
 
 from .hooks.plain_state_hook import PlainStateHook
+from .hooks.stop_on_signal_hook import StopOnSignalHook
 from .rng import set_rng_state
 from .stop import CheckpointWriteError
 
@@ -60,6 +61,17 @@ class SegRunner(Runner):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.register_hook(PlainStateHook())
+
+    def train(self):
+        """Train; SIGINT/SIGTERM are caught from here on.
+
+        Before the data loader workers are forked, so that they inherit the
+        handler (see ``StopOnSignalHook``).
+        """
+        for hook in self.hooks:
+            if isinstance(hook, StopOnSignalHook):
+                hook.flag.install()
+        return super().train()
 
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         if log_file is None:

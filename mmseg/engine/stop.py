@@ -5,6 +5,9 @@ exit status (``mmseg.utils.cli.run_cli``), never into a traceback.
 """
 import signal
 import threading
+from typing import Optional
+
+from mmengine.dataset import worker_init_fn as seed_worker
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -56,3 +59,17 @@ class SignalFlag:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
         self._previous.clear()
+
+
+def training_worker_init(worker_id: int, num_workers: int, rank: int,
+                         seed: Optional[int]) -> None:
+    """Start of a data loader worker during training.
+
+    Seeds it as mmengine does, and makes it ignore the stop signals: a
+    signal sent to the whole process group must not kill the workers under
+    the main process, which saves and then shuts them down.
+    """
+    if seed is not None:
+        seed_worker(worker_id, num_workers, rank, seed)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)

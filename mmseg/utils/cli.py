@@ -127,7 +127,12 @@ def run_cli(main) -> None:
     except TrainingStopped as err:
         if is_rank_zero():
             print(str(err), file=sys.stderr, flush=True)
-        sys.exit(err.exit_code)
+        close_dist(False)
+        sys.stdout.flush()
+        # no interpreter shutdown: it would wait for the data loader
+        # workers, which ignore the stop signals (they exit on their own
+        # once this process is gone)
+        os._exit(err.exit_code)
     except KeyboardInterrupt:
         print('interrupted before training started; nothing saved',
               file=sys.stderr)

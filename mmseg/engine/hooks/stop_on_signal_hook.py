@@ -30,9 +30,9 @@ class StopOnSignalHook(Hook):
     that does not finish within ``save_timeout`` seconds is abandoned: the
     process exits at once and the checkpoints already on disk are intact.
 
-    Data loader workers forked after ``before_train`` inherit the handler,
-    so a signal sent to the whole process group does not kill them under
-    the main process.
+    ``SegRunner.train`` installs the handler before the data loader workers
+    are forked: they inherit it, so a signal sent to the whole process
+    group does not kill them under the main process.
 
     Args:
         save_timeout: Seconds allowed for saving after a signal.
@@ -49,7 +49,6 @@ class StopOnSignalHook(Hook):
         self._training = False
 
     def before_train(self, runner) -> None:
-        self.flag.install()
         self._training = True
 
     def after_train(self, runner) -> None:
