@@ -3,7 +3,6 @@ checkpoints keep what is already written."""
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 import torch
