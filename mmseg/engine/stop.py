@@ -65,11 +65,11 @@ def training_worker_init(worker_id: int, num_workers: int, rank: int,
                          seed: Optional[int]) -> None:
     """Start of a data loader worker during training.
 
-    Seeds it as mmengine does, and makes it ignore the stop signals: a
-    signal sent to the whole process group must not kill the workers under
-    the main process, which saves and then shuts them down.
+    Seeds it as mmengine does, and makes it ignore SIGINT: Ctrl-C reaches
+    the whole foreground process group and must not kill the workers under
+    the main process, which saves and then shuts them down. SIGTERM is left
+    alone: the main process shuts its workers down with it.
     """
     if seed is not None:
         seed_worker(worker_id, num_workers, rank, seed)
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

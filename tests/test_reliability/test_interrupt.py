@@ -88,8 +88,7 @@ def test_sigterm_saves_and_auto_resume_matches_uninterrupted(
     cmd = ['python', 'tools/train.py', QUICK_CAC, '--work-dir',
            str(work_dir), '--no-validate', '--seed', '0', '--deterministic',
            '--auto-resume',
-           *run_options(synthetic_root, MAX_ITERS,
-                        **{'data.workers_per_gpu': 1})]
+           *run_options(synthetic_root, MAX_ITERS)]
     code, lines = interrupt(cmd, work_dir, signal.SIGTERM, 3, tmp_path)
     assert code == 143, lines[-20:]
     iteration = assert_saved(lines, work_dir, 3)
