@@ -77,6 +77,11 @@ def load_from_local(filename, map_location=None) -> dict:
         if checkpoints_trusted():
             return torch.load(filename, map_location=map_location,
                               weights_only=False)
+        if not zipfile.is_zipfile(filename):  # garbage, not a checkpoint
+            raise ValueError(f'checkpoint {filename} is unreadable '
+                             '(truncated or corrupt); use an earlier one '
+                             '(--auto-resume picks the newest readable '
+                             'checkpoint)') from None
         unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
             filename)
         raise UnsafeCheckpointError(
