@@ -12,8 +12,12 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 DIR="$(cd "$(dirname "$0")" && pwd)"
 python "$DIR/check_port.py" "$MASTER_ADDR" "$PORT" "$NODE_RANK"
-PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
-python -m torch.distributed.run \
+export PYTHONPATH="$DIR/..:${PYTHONPATH:-}"
+# workers get this long to save after SIGINT/SIGTERM before torchrun kills
+# them (their own bound is interrupt_save_timeout, 30 s by default)
+export TORCH_ELASTIC_SHUTDOWN_TIMEOUT=${TORCH_ELASTIC_SHUTDOWN_TIMEOUT:-90}
+# exec: a signal sent to this script reaches the launcher
+exec python "$DIR/launch_workers.py" \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" --master_port="$PORT" \
     "$DIR/$SCRIPT" "${@:3}" --launcher pytorch

@@ -12,12 +12,14 @@ from typing import List, Optional
 
 import torch
 from mmengine.config import Config, ConfigDict
+from mmengine.dist import get_rank
 from mmengine.logging import print_log
 
 from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
 
 from .schedulers import lr_config_to_scheduler
+from .stop import training_worker_init
 
 # top-level names 0.28 configs use as variables for other sections
 CONFIG_VARIABLES = {
@@ -31,7 +33,8 @@ TRAIN_KEYS = {
     'model', 'data', 'optimizer', 'optimizer_config', 'lr_config', 'runner',
     'checkpoint_config', 'evaluation', 'log_config', 'custom_hooks',
     'load_from', 'resume_from', 'workflow', 'dist_params', 'cudnn_benchmark',
-    'log_level', 'fp16', 'total_iters', 'nonfinite_loss'
+    'log_level', 'fp16', 'total_iters', 'nonfinite_loss',
+    'interrupt_save_timeout'
 }
 
 
@@ -261,7 +264,9 @@ def train_runner_kwargs(cfg: Config,
         checkpoint=checkpoint_hook(
             cfg, eval_cfg.get('save_best') if validate else None,
             eval_cfg.get('rule'), meta),
-        sampler_seed=dict(type='DistSamplerSeedHook'))
+        sampler_seed=dict(type='DistSamplerSeedHook'),
+        stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
+            'interrupt_save_timeout', 30)))
     kwargs.update(log_processor=logs['log_processor'],
                   visualizer=logs['visualizer'])
     if validate:
@@ -273,6 +278,12 @@ def train_runner_kwargs(cfg: Config,
             val_cfg=dict(type='ValLoop'),
             val_evaluator=evaluator(val_ds, eval_cfg))
         kwargs['custom_hooks'].append(dict(type='ProgressBarHook'))
+    for split in ('train_dataloader', 'val_dataloader'):
+        if split in kwargs:
+            kwargs[split]['worker_init_fn'] = dict(
+                type=training_worker_init,
+                num_workers=kwargs[split]['num_workers'], rank=get_rank(),
+                seed=seed)
     if launcher != 'none' and not torch.cuda.is_available():
         # SyncBN fell back to BN: keep the ranks' statistics equal
         kwargs['custom_hooks'].append(dict(type='AverageBuffersHook'))

@@ -1,8 +1,16 @@
+import errno
 import os
 import os.path as osp
+import shutil
 from typing import Optional
 
-from mmengine.dist import master_only
+import torch
+from mmengine.dist import (
+    broadcast_object_list,
+    get_world_size,
+    is_main_process,
+    master_only,
+)
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
@@ -10,7 +18,21 @@ from mmseg.utils.checkpoint import check_matches
 
 from .hooks.cac_memory_hook import CACMemoryStateHook
 from .hooks.plain_state_hook import PlainStateHook
+from .hooks.stop_on_signal_hook import StopOnSignalHook
 from .rng import set_rng_state
+from .stop import CheckpointWriteError
+
+
+def _tensors(obj):
+    """The tensors inside nested dicts and lists."""
+    if isinstance(obj, torch.Tensor):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _tensors(value)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            yield from _tensors(value)
 
 
 def _fsync_file(path: str) -> None:
@@ -22,7 +44,8 @@ class SegRunner(Runner):
     """mmengine ``Runner`` with the 0.28 conventions this toolbox keeps.
 
     * checkpoints are written to ``<name>.part`` and renamed, so a kill never
-      leaves a truncated checkpoint;
+      leaves a truncated checkpoint; a write that fails (full disk) stops
+      every rank with one line (``CheckpointWriteError``);
     * the text log is ``<work_dir>/<timestamp>.log``, as in 0.28;
     * the config dump never overwrites a different earlier one (it then
       goes to ``<name>.<timestamp>.py``);
@@ -41,6 +64,17 @@ class SegRunner(Runner):
         super().__init__(*args, **kwargs)
         self.register_hook(PlainStateHook())
         self.register_hook(CACMemoryStateHook())
+
+    def train(self):
+        """Train; SIGINT/SIGTERM are caught from here on.
+
+        Before the data loader workers are forked, so that they inherit the
+        handler (see ``StopOnSignalHook``).
+        """
+        for hook in self.hooks:
+            if isinstance(hook, StopOnSignalHook):
+                hook.flag.install()
+        return super().train()
 
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         if log_file is None:
@@ -91,11 +125,58 @@ class SegRunner(Runner):
                                 f'has {len(states)} of them for '
                                 f'{self.world_size} processes')
 
-    @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args,
                         **kwargs) -> None:
+        """Write the checkpoint on rank 0; every rank must call it.
+
+        Raises:
+            CheckpointWriteError: On every rank, when rank 0 could not
+                write it (e.g. disk full); files already there are intact.
+        """
+        error = None
+        if is_main_process():
+            try:
+                self._write_checkpoint(out_dir, filename, *args, **kwargs)
+            except OSError as err:
+                error = self._write_error(out_dir, filename, err)
+        if get_world_size() > 1:
+            shared = [error]
+            broadcast_object_list(shared)
+            error = shared[0]
+        if error:
+            raise CheckpointWriteError(error)
+
+    def _write_checkpoint(self, out_dir: str, filename: str, *args,
+                          **kwargs) -> None:
         partial = f'{filename}.part'
-        super().save_checkpoint(out_dir, partial, *args, **kwargs)
         partial_path = osp.join(out_dir, partial)
-        _fsync_file(partial_path)
+        try:
+            super().save_checkpoint(out_dir, partial, *args, **kwargs)
+            _fsync_file(partial_path)
+        except OSError:
+            if osp.isfile(partial_path):
+                os.remove(partial_path)
+            raise
         os.replace(partial_path, osp.join(out_dir, filename))
+
+    def _write_error(self, out_dir: str, filename: str,
+                     err: OSError) -> str:
+        """One line on why ``filename`` could not be written."""
+        if err.errno != errno.ENOSPC:
+            return (f'error: could not write checkpoint '
+                    f'{osp.join(out_dir, filename)}: {err.strerror or err}')
+        free = shutil.disk_usage(out_dir).free
+        return (f'error: no space left in {out_dir} for {filename}: about '
+                f'{self._checkpoint_bytes()} bytes needed, {free} free; '
+                'earlier checkpoints and logs are intact: free space (or '
+                'copy the work dir elsewhere) and continue with '
+                '--auto-resume')
+
+    def _checkpoint_bytes(self) -> int:
+        """Bytes of the tensors a checkpoint holds (model and optimizer)."""
+        states = [self.model.state_dict()]
+        if getattr(self, 'optim_wrapper', None) is not None and \
+                hasattr(self.optim_wrapper, 'state_dict'):
+            states.append(self.optim_wrapper.state_dict())
+        return sum(t.numel() * t.element_size()
+                   for t in _tensors(states))

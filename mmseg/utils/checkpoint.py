@@ -15,12 +15,15 @@ import os
 import os.path as osp
 import pickle
 import re
+import zipfile
 from typing import Iterable, List
 
 import numpy as np
 import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader, get_external_models
+
+from .misc import checkpoint_readable
 
 TRUST_ENV = 'MMSEG_TRUST_CHECKPOINT'
 # ``decode_head.proj.*``, ``decode_head.1.weight_branch.*``, ...
@@ -63,14 +66,28 @@ def load_from_local(filename, map_location=None) -> dict:
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint not found: {filename}')
+    if zipfile.is_zipfile(filename) and not checkpoint_readable(filename):
+        raise ValueError(f'checkpoint {filename} is unreadable (truncated '
+                         'or corrupt); use an earlier one (--auto-resume '
+                         'picks the newest readable checkpoint)')
     try:
         with torch.serialization.safe_globals(_safe_globals()):
             return torch.load(filename, map_location=map_location,
                               weights_only=True)
+    except (RuntimeError, KeyError, EOFError, ValueError):
+        # neither a zip archive nor a legacy pickle
+        raise ValueError(f'checkpoint {filename} is unreadable (truncated '
+                         'or corrupt); use an earlier one (--auto-resume '
+                         'picks the newest readable checkpoint)') from None
     except pickle.UnpicklingError:
         if checkpoints_trusted():
             return torch.load(filename, map_location=map_location,
                               weights_only=False)
+        if not zipfile.is_zipfile(filename):  # garbage, not a checkpoint
+            raise ValueError(f'checkpoint {filename} is unreadable '
+                             '(truncated or corrupt); use an earlier one '
+                             '(--auto-resume picks the newest readable '
+                             'checkpoint)') from None
         unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
             filename)
         raise UnsafeCheckpointError(

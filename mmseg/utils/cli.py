@@ -9,8 +9,10 @@ from typing import List, Optional
 
 from mmengine.config import Config, DictAction
 
+from mmseg.engine.stop import TrainingStopped
+
 from .checkpoint import trust_checkpoints
-from .dist import close_dist, init_dist
+from .dist import close_dist, init_dist, is_rank_zero
 
 
 class UsageError(Exception):
@@ -75,10 +77,15 @@ def prepare_work_dir(work_dir: Optional[str], config_path: str) -> str:
 
 
 def setup_launch(launcher: str, cfg: Config) -> None:
-    """Initialise torch.distributed when a launcher is used."""
+    """Initialise torch.distributed when a launcher is used.
+
+    ``dist_params`` may set ``backend`` and ``timeout`` (seconds a
+    collective waits for the other ranks before failing).
+    """
     if launcher != 'none':
-        backend = (cfg.get('dist_params') or {}).get('backend', 'nccl')
-        init_dist(launcher, backend=backend)
+        params = dict(cfg.get('dist_params') or {})
+        init_dist(launcher, backend=params.get('backend', 'nccl'),
+                  timeout=params.get('timeout'))
 
 
 def trust_from_args(args) -> None:
@@ -109,11 +116,27 @@ def run_cli(main) -> None:
     """Run a tool's ``main``; bad input ends with one line and status 2.
 
     Set ``MMSEG_DEBUG=1`` to get the full traceback instead.
+    A training run stopped on purpose (signal, unwritable checkpoint:
+    ``TrainingStopped``) prints its line on rank 0 only and exits with its
+    status; Ctrl-C before training started exits with 130.
     """
     success = False
     try:
         main()
         success = True
+    except TrainingStopped as err:
+        if is_rank_zero():
+            print(str(err), file=sys.stderr, flush=True)
+        close_dist(False)
+        sys.stdout.flush()
+        # no interpreter shutdown: it would wait for the data loader
+        # workers, which ignore the stop signals (they exit on their own
+        # once this process is gone)
+        os._exit(err.exit_code)
+    except KeyboardInterrupt:
+        print('interrupted before training started; nothing saved',
+              file=sys.stderr)
+        sys.exit(130)
     except INPUT_ERRORS as err:
         if os.environ.get('MMSEG_DEBUG'):
             raise

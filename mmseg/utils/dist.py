@@ -1,21 +1,29 @@
+import datetime
 import os
 import warnings
+from typing import Optional
 
 import torch
 import torch.distributed as dist
 from mmengine.dist import init_dist as mmengine_init_dist
 
 
-def init_dist(launcher: str, backend: str = 'nccl', **kwargs) -> None:
+def init_dist(launcher: str, backend: str = 'nccl',
+              timeout: Optional[float] = None) -> None:
     """Initialise torch.distributed for ``launcher`` ('pytorch' or 'slurm').
 
     Without CUDA the 'pytorch' launcher uses gloo (with a warning when
     another backend was asked for), so distributed runs work on CPU.
+
+    Args:
+        timeout: Seconds a collective waits for the other ranks before it
+            fails (None: torch's default).
     """
     if dist.is_initialized():
         return
-    if launcher == 'slurm':
-        mmengine_init_dist('slurm', backend=backend, **kwargs)
+    if launcher == 'slurm':  # mmengine takes the timeout in seconds
+        mmengine_init_dist('slurm', backend=backend, **(
+            {} if timeout is None else dict(timeout=timeout)))
         return
     if launcher != 'pytorch':
         raise ValueError(f"launcher must be 'pytorch' or 'slurm', got "
@@ -26,7 +34,9 @@ def init_dist(launcher: str, backend: str = 'nccl', **kwargs) -> None:
     elif backend != 'gloo':
         warnings.warn(f'no CUDA: using the gloo backend instead of {backend}')
         backend = 'gloo'
-    dist.init_process_group(backend=backend, **kwargs)
+    dist.init_process_group(backend=backend, **(
+        {} if timeout is None else dict(
+            timeout=datetime.timedelta(seconds=float(timeout)))))
 
 
 def close_dist(success: bool) -> None:
@@ -42,3 +52,8 @@ def close_dist(success: bool) -> None:
     if success:
         dist.barrier()
     dist.destroy_process_group()
+
+
+def is_rank_zero() -> bool:
+    """True outside distributed runs and on rank 0."""
+    return not dist.is_initialized() or dist.get_rank() == 0

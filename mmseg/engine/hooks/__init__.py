@@ -11,10 +11,12 @@ from .checkpoint_hook import SegCheckpointHook
 from .logger_hook import SegLoggerHook
 from .plain_state_hook import PlainStateHook
 from .progress_hook import ProgressBarHook
+from .stop_on_signal_hook import StopOnSignalHook
 
 __all__ = [
     'AverageBuffersHook', 'CACMemoryStateHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
-    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook'
+    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook',
+    'StopOnSignalHook'
 ]

@@ -41,7 +41,9 @@ class SegCheckpointHook(CheckpointHook):
     by ``SegRunner``) *before* old ones are rotated out; rotation skips the
     checkpoint the run resumed from; ``latest.pth`` (a symlink, as in 0.28)
     and ``last_checkpoint`` are updated atomically; the previous best
-    checkpoint is removed only once the new best is on disk.
+    checkpoint is removed only once the new best is on disk. During training
+    the state of the iteration is saved before each validation, so that an
+    evaluation that fails loses nothing (``save_now``).
 
     Args:
         meta: Extra entries for every checkpoint's ``meta`` (0.28
@@ -57,6 +59,30 @@ class SegCheckpointHook(CheckpointHook):
         super().before_train(runner)
         # mmengine restores a bounded deque that drops ids without deleting
         self.keep_ckpt_ids = deque(getattr(self, 'keep_ckpt_ids', ()))
+        self._training = True
+
+    def after_train(self, runner) -> None:
+        super().after_train(runner)
+        self._training = False
+
+    def before_val(self, runner) -> None:
+        if getattr(self, '_training', False) and not self.by_epoch:
+            self.save_now(runner, runner.iter)
+
+    def save_now(self, runner, iteration: int) -> str:
+        """Save the state after ``iteration`` iterations, if not saved yet.
+
+        Every rank must call it (the random states are gathered).
+
+        Returns:
+            The checkpoint's path.
+        """
+        path = self.file_backend.join_path(
+            self.out_dir, self.filename_tmpl.format(iteration))
+        if getattr(self, 'last_ckpt', None) != path:
+            self._save_checkpoint_with_step(
+                runner, iteration, dict(epoch=runner.epoch, iter=iteration))
+        return path
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         filename = self.filename_tmpl.format(step)
