@@ -39,7 +39,7 @@ def test_skip_policy_leaves_weights_and_statistics_untouched(
     start = tmp_path / 'start'
     train(start, synthetic_root, 1)
     result = train(tmp_path / 'skip', synthetic_root, 2, '--load-from',
-                   str(start / 'iter_1.pth'), nonfinite_loss='skip',
+                   str(start / 'iter_1.pth'), **{'+nonfinite_loss': 'skip'},
                    **NAN_CE)
     assert result.stdout.count('step skipped') + \
         result.stderr.count('step skipped') >= 2
