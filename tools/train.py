@@ -104,7 +104,10 @@ def main(argv=None):
                     validate=not args.no_validate, launcher=args.launcher,
                     diff_seed=args.diff_seed,
                     deterministic=args.deterministic)
-    print(f'work dir: {osp.abspath(work_dir)}')
+    if is_main_process():
+        print(f'work dir: {osp.abspath(work_dir)} (config, logs, '
+              'checkpoints; TensorBoard events under <timestamp>/vis_data '
+              'when enabled)')
 
 
 if __name__ == '__main__':

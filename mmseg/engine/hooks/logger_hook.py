@@ -91,6 +91,14 @@ class SegLoggerHook(LoggerHook):
         self._write({**tag, 'mode': 'train', 'epoch': runner.epoch + 1,
                      'iter': runner.iter + 1})
 
+    def after_val_iter(self, runner, batch_idx: int, data_batch=None,
+                       outputs=None) -> None:
+        """Nothing per validation iteration: the progress bar shows it."""
+
+    def after_test_iter(self, runner, batch_idx: int, data_batch=None,
+                        outputs=None) -> None:
+        """Nothing per test iteration: the progress bar shows it."""
+
     def after_val_epoch(self, runner, metrics=None) -> None:
         super().after_val_epoch(runner, metrics)
         if self.json_path and metrics:
