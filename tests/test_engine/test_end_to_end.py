@@ -29,8 +29,9 @@ def json_log(work_dir) -> list:
 def dist_run(synthetic_root, tmp_path_factory):
     """2 gloo processes: 6 iterations, checkpoint every 3, validation at 6."""
     work_dir = tmp_path_factory.mktemp('dist_train')
-    result = run_tool(['bash', 'tools/dist_train.sh', QUICK_CAC, '2', '--work-dir',
-              str(work_dir), '--seed', '0',
+    result = run_tool(
+        ['bash', 'tools/dist_train.sh', QUICK_CAC, '2', '--work-dir',
+         str(work_dir), '--seed', '0',
               *small_run_options(
                   synthetic_root, 6, **{
                       'evaluation.interval': 6,
