@@ -6,7 +6,7 @@ import torch
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 # NaN class weights: every pixel's CE, hence every step, is non-finite
-NAN_CE = {'model.decode_head.loss_decode.0.class_weight':
+NAN_CE = {'+model.decode_head.loss_decode.0.class_weight':
           '[' + ','.join(['nan'] * 19) + ']'}
 
 
