@@ -10,6 +10,10 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+# one thread per process unless told otherwise (what torchrun and mmengine
+# would set anyway, without their banners)
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+export MKL_NUM_THREADS=${MKL_NUM_THREADS:-$OMP_NUM_THREADS}
 DIR="$(cd "$(dirname "$0")" && pwd)"
 python "$DIR/check_port.py" "$MASTER_ADDR" "$PORT" "$NODE_RANK"
 export PYTHONPATH="$DIR/..:${PYTHONPATH:-}"

@@ -8,7 +8,7 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.dist import sync_random_seed
+from mmengine.dist import is_main_process, sync_random_seed
 from mmengine.runner import set_random_seed
 
 from mmseg.datasets import build_dataset
@@ -45,6 +45,9 @@ def parse_args(argv=None):
     parser.add_argument('--deterministic', action='store_true',
                         help='deterministic algorithms (cuDNN too)')
     add_cfg_options(parser)
+    parser.add_argument('--print-config', action='store_true',
+                        help='also print the merged config on the console '
+                        '(it is always written to the work dir)')
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm'])
     parser.add_argument('--local_rank', '--local-rank', type=int,
@@ -83,6 +86,8 @@ def main(argv=None):
     cfg.work_dir = work_dir
     setup_launch(args.launcher, cfg)
     checkpoint, resume = resume_settings(args, cfg, work_dir)
+    if args.print_config and is_main_process():
+        print(cfg.pretty_text)
 
     from mmseg.apis.train import train_segmentor  # after dist init
     # seed before building: not every layer is re-initialised by
@@ -99,7 +104,10 @@ def main(argv=None):
                     validate=not args.no_validate, launcher=args.launcher,
                     diff_seed=args.diff_seed,
                     deterministic=args.deterministic)
-    print(f'work dir: {osp.abspath(work_dir)}')
+    if is_main_process():
+        print(f'work dir: {osp.abspath(work_dir)} (config, logs, '
+              'checkpoints; TensorBoard events under <timestamp>/vis_data '
+              'when enabled)')
 
 
 if __name__ == '__main__':

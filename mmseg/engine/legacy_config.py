@@ -139,7 +139,8 @@ def log_settings(cfg: Config) -> dict:
             print_log(f'log_config: {kind} is not supported (ignored)',
                       'current', level=30)
     return dict(
-        logger=dict(type='SegLoggerHook', interval=interval),
+        logger=dict(type='SegLoggerHook', interval=interval,
+                    log_metric_by_epoch=by_epoch),
         log_processor=dict(window_size=interval, by_epoch=by_epoch),
         visualizer=dict(type='Visualizer', vis_backends=backends,
                         name=f'visualizer_{id(cfg)}'))

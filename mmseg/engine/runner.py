@@ -1,6 +1,7 @@
 import errno
 import os
 import os.path as osp
+import platform
 import shutil
 from typing import Optional
 
@@ -16,6 +17,7 @@ from mmengine.runner import Runner
 
 from mmseg.utils.checkpoint import check_matches
 
+from .console import install_filters
 from .hooks.cac_memory_hook import CACMemoryStateHook
 from .hooks.plain_state_hook import PlainStateHook
 from .hooks.stop_on_signal_hook import StopOnSignalHook
@@ -51,6 +53,8 @@ class SegRunner(Runner):
       goes to ``<name>.<timestamp>.py``);
     * the checkpoint a run resumed from is remembered (``resumed_from``) so
       that rotation never deletes it;
+    * the console shows two environment lines and no config or hook
+      table (see ``mmseg/engine/console.py``);
     * checkpoints hold plain types only (``PlainStateHook``), so they load
       with ``torch.load(weights_only=True)``;
     * CAC anchor memories are saved and resumed (``CACMemoryStateHook``).
@@ -79,7 +83,29 @@ class SegRunner(Runner):
     def build_logger(self, log_level='INFO', log_file=None, **kwargs):
         if log_file is None:
             log_file = osp.join(self.work_dir, f'{self.timestamp}.log')
-        return super().build_logger(log_level, log_file, **kwargs)
+        logger = super().build_logger(log_level, log_file, **kwargs)
+        install_filters(logger)
+        return logger
+
+    def _log_env(self, env_cfg: dict) -> None:
+        """Two lines on what this run really uses; the merged config goes
+        to the work dir (``dump_config``), not to the console."""
+        import cv2
+        import mmengine
+        import torch
+        if torch.cuda.is_available():
+            device = f'CUDA ({torch.cuda.get_device_name(0)})'
+        else:
+            device = 'CPU (no CUDA)'
+        backend = (env_cfg.get('dist_cfg') or {}).get('backend')
+        procs = (f'{self.world_size} processes ({self.launcher}, {backend})'
+                 if self.distributed else '1 process')
+        self.logger.info(
+            f'environment: Python {platform.python_version()}, PyTorch '
+            f'{torch.__version__}, MMEngine {mmengine.__version__}, OpenCV '
+            f'{cv2.__version__}, device {device}')
+        self.logger.info(f'run: {procs}, seed {self.seed}, work dir '
+                         f'{self.work_dir}')
 
     def load_checkpoint(self, filename: str, map_location='cpu',
                         strict: bool = False, **kwargs) -> dict:
@@ -108,6 +134,7 @@ class SegRunner(Runner):
                     path = f'{stem}.{self.timestamp}{ext}'
         with open(path, 'w') as f:
             f.write(text)
+        self.logger.info(f'config written to {path}')
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """Resume, then restore this rank's random generators."""

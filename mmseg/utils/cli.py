@@ -1,10 +1,12 @@
 """Helpers shared by the scripts in ``tools/``."""
 import argparse
+import difflib
 import os
 import os.path as osp
 import pickle
 import sys
 import tempfile
+import warnings
 from typing import List, Optional
 
 from mmengine.config import Config, DictAction
@@ -22,7 +24,11 @@ class UsageError(Exception):
 def add_cfg_options(parser: argparse.ArgumentParser) -> None:
     """``--cfg-options`` (and its deprecated alias ``--options``)."""
     for flag, help_text in (('--cfg-options', 'override config keys, e.g. '
-                             'data.samples_per_gpu=4 optimizer.lr=0.02'),
+                             'data.samples_per_gpu=4 optimizer.lr=0.02 '
+                             '(list items by index: data.train.pipeline.2.'
+                             'img_scale=...); a key the config does not '
+                             'have is an error, add one with +KEY=VAL, '
+                             'e.g. +model.test_cfg.stride=(128,128)'),
                             ('--options', 'deprecated alias of '
                              '--cfg-options')):
         parser.add_argument(flag, nargs='+', default=[], metavar='KEY=VAL',
@@ -42,12 +48,62 @@ def parse_cfg_options(items: List[str], flag: str = '--cfg-options',
     return options
 
 
+def _child_keys(node) -> List[str]:
+    if isinstance(node, dict):
+        return [str(k) for k in node]
+    if isinstance(node, (list, tuple)):
+        return [str(i) for i in range(len(node))]
+    return []
+
+
+def _all_key_paths(node, prefix: str = '') -> List[str]:
+    """Every dotted key path of a config tree (list items by index)."""
+    paths = []
+    for key in _child_keys(node):
+        path = f'{prefix}{key}'
+        paths.append(path)
+        child = node[int(key)] if isinstance(node, (list, tuple)) \
+            else node[key]
+        paths += _all_key_paths(child, f'{path}.')
+    return paths
+
+
+def check_option_key(cfg: Config, key: str) -> None:
+    """Raise ``UsageError`` unless the dotted ``key`` exists in ``cfg``.
+
+    List items are addressed by index (``data.train.pipeline.3.crop_size``),
+    as ``Config.merge_from_dict`` does.
+    """
+    root = cfg.to_dict()
+    node = root
+    for part in key.split('.'):
+        if part not in _child_keys(node):
+            hint = difflib.get_close_matches(key, _all_key_paths(root), n=1,
+                                             cutoff=0.6)
+            did_you_mean = f'did you mean {hint[0]}? ' if hint else ''
+            raise UsageError(
+                f'--cfg-options {key}: no such key in {cfg.filename}; '
+                f'{did_you_mean}(to add a new key write +{key}=VALUE)')
+        node = node[int(part)] if isinstance(node, (list, tuple)) \
+            else node[part]
+
+
 def load_config(path: str, options: Optional[List[str]] = None) -> Config:
-    """Read a config and apply ``--cfg-options`` (``KEY=VALUE`` strings)."""
+    """Read a config and apply ``--cfg-options`` (``KEY=VALUE`` strings).
+
+    A key must exist in the config (a typo is an error naming the closest
+    key); ``+KEY=VALUE`` adds a key that the config does not have.
+    """
     if not osp.isfile(path):
         raise UsageError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
-    parsed = parse_cfg_options(options or [])
+    parsed = {}
+    for key, value in parse_cfg_options(options or []).items():
+        if key.startswith('+'):
+            key = key[1:]
+        else:
+            check_option_key(cfg, key)
+        parsed[key] = value
     if parsed:
         try:
             cfg.merge_from_dict(parsed)
@@ -112,6 +168,14 @@ def one_line(err: BaseException) -> str:
     return ' '.join(lines) or type(err).__name__
 
 
+def quiet_other_ranks() -> None:
+    """Show Python warnings on rank 0 only, so that each appears once per
+    run, not once per process (``RANK`` is set by torchrun and slurm)."""
+    rank = os.environ.get('RANK', os.environ.get('SLURM_PROCID', '0'))
+    if rank != '0':
+        warnings.simplefilter('ignore')
+
+
 def run_cli(main) -> None:
     """Run a tool's ``main``; bad input ends with one line and status 2.
 
@@ -120,6 +184,7 @@ def run_cli(main) -> None:
     ``TrainingStopped``) prints its line on rank 0 only and exits with its
     status; Ctrl-C before training started exits with 130.
     """
+    quiet_other_ranks()
     success = False
     try:
         main()

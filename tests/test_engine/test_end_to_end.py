@@ -29,15 +29,38 @@ def json_log(work_dir) -> list:
 def dist_run(synthetic_root, tmp_path_factory):
     """2 gloo processes: 6 iterations, checkpoint every 3, validation at 6."""
     work_dir = tmp_path_factory.mktemp('dist_train')
-    run_tool(['bash', 'tools/dist_train.sh', QUICK_CAC, '2', '--work-dir',
-              str(work_dir), '--seed', '0',
+    result = run_tool(
+        ['bash', 'tools/dist_train.sh', QUICK_CAC, '2', '--work-dir',
+         str(work_dir), '--seed', '0',
               *small_run_options(
                   synthetic_root, 6, **{
                       'evaluation.interval': 6,
                       'checkpoint_config.interval': 3,
                       'custom_hooks.0.start_iter': 2})],
              env=dict(PORT=str(free_port())))
+    (work_dir / 'console.txt').write_text(result.stdout + result.stderr)
     return work_dir
+
+
+def check_console(text: str, budget: int) -> None:
+    """What a person reads: short, no dumps, each warning once."""
+    lines = text.split('\n')  # a bar redraws itself with \r: one line
+    assert len(lines) <= budget, text
+    assert 'Hooks will be executed' not in text
+    assert 'checkpoint_config = ' not in text  # the config is not dumped
+    assert 'GPU number' not in text
+    warnings = [ln for ln in lines if 'Warning:' in ln]
+    assert len(warnings) == len(set(warnings)), warnings
+    # a progress bar ends its line before the next log line starts
+    assert not any('task/s' in ln and ' - mmengine - ' in ln
+                   for ln in lines), text
+
+
+def test_dist_train_console_is_short(dist_run):
+    text = (dist_run / 'console.txt').read_text()
+    check_console(text, 120)
+    assert 'iter 6/6  loss ' in text and 'eta 0:00:00' in text
+    assert 'config written to' in text
 
 
 def test_dist_train_writes_logs_and_checkpoints(dist_run):
@@ -68,10 +91,12 @@ def test_dist_test_matches_validation_and_keeps_dataset_order(
         dist_run, synthetic_root, tmp_path):
     out = tmp_path / 'preds.pkl'
     cfg = small_run_options(synthetic_root, 6)
-    run_tool(['bash', 'tools/dist_test.sh', QUICK_CAC,
-              str(dist_run / 'latest.pth'), '2', '--eval', 'mIoU',
-              '--work-dir', str(tmp_path), '--out', str(out), *cfg],
-             env=dict(PORT=str(free_port())))
+    result = run_tool(['bash', 'tools/dist_test.sh', QUICK_CAC,
+                       str(dist_run / 'latest.pth'), '2', '--eval', 'mIoU',
+                       '--work-dir', str(tmp_path), '--out', str(out),
+                       *cfg], env=dict(PORT=str(free_port())))
+    check_console(result.stdout + result.stderr, 80)
+    assert 'aAcc | mIoU' in result.stdout + result.stderr
     (eval_file, ) = glob.glob(str(tmp_path / 'eval_single_scale_*.json'))
     result = mmengine.load(eval_file)
     (val, ) = [r for r in json_log(dist_run) if r.get('mode') == 'val']

@@ -101,7 +101,8 @@ def test_log_config_tensorboard_and_unsupported_hooks(warnings_log):
         dict(type='TensorboardLoggerHook'),
         dict(type='WandbLoggerHook')])))
     logs = lc.log_settings(cfg)
-    assert logs['logger'] == dict(type='SegLoggerHook', interval=20)
+    assert logs['logger'] == dict(type='SegLoggerHook', interval=20,
+                                  log_metric_by_epoch=False)
     assert logs['log_processor'] == dict(window_size=20, by_epoch=False)
     assert logs['visualizer']['vis_backends'] == [
         dict(type='TensorboardVisBackend')]

@@ -6,7 +6,7 @@ import torch
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 # NaN class weights: every pixel's CE, hence every step, is non-finite
-NAN_CE = {'model.decode_head.loss_decode.0.class_weight':
+NAN_CE = {'+model.decode_head.loss_decode.0.class_weight':
           '[' + ','.join(['nan'] * 19) + ']'}
 
 
@@ -39,7 +39,7 @@ def test_skip_policy_leaves_weights_and_statistics_untouched(
     start = tmp_path / 'start'
     train(start, synthetic_root, 1)
     result = train(tmp_path / 'skip', synthetic_root, 2, '--load-from',
-                   str(start / 'iter_1.pth'), nonfinite_loss='skip',
+                   str(start / 'iter_1.pth'), **{'+nonfinite_loss': 'skip'},
                    **NAN_CE)
     assert result.stdout.count('step skipped') + \
         result.stderr.count('step skipped') >= 2

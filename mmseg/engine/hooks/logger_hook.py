@@ -1,3 +1,4 @@
+import datetime
 import json
 import os.path as osp
 from typing import Optional
@@ -15,6 +16,22 @@ def _plain(value):
     return value
 
 
+def compact_train_line(runner, tag: dict) -> str:
+    """``iter 50/500  loss 5.338  lr 1.82e-02  0.79 s/it  eta 0:05:55``."""
+    done = runner.iter + 1
+    seconds = tag.get('time', 0.0)
+    eta = datetime.timedelta(
+        seconds=int(seconds * (runner.max_iters - done)))
+    width = len(str(runner.max_iters))
+    parts = [f'iter {done:>{width}}/{runner.max_iters}']
+    if 'loss' in tag:
+        parts.append(f'loss {tag["loss"]:.4f}')
+    if 'lr' in tag:
+        parts.append(f'lr {tag["lr"]:.2e}')
+    parts += [f'{seconds:.2f} s/it', f'eta {eta}']
+    return '  '.join(parts)
+
+
 @HOOKS.register_module()
 class SegLoggerHook(LoggerHook):
     """``LoggerHook`` that also writes 0.28's ``<timestamp>.log.json``.
@@ -23,6 +40,12 @@ class SegLoggerHook(LoggerHook):
     iteration (``mode='train'``: lr, time, data_time, losses, ...) and per
     validation (``mode='val'``: the metrics), as ``tools/analyze_logs.py``
     reads it.
+
+    The console gets one compact line per logging interval (iteration,
+    loss, lr, time per iteration, ETA); the full line with every loss and
+    accuracy goes to the text log file, the JSON log and the visualizer.
+    Validation scalars are logged at the training iteration they belong to
+    (``log_metric_by_epoch=False`` for iteration-based schedules).
     """
 
     json_path: Optional[str] = None
@@ -54,12 +77,27 @@ class SegLoggerHook(LoggerHook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        super().after_train_iter(runner, batch_idx, data_batch, outputs)
-        if self.json_path and self._logs_this_iter(runner, batch_idx):
-            tag, _ = runner.log_processor.get_log_after_iter(
-                runner, batch_idx, 'train')
-            self._write({**tag, 'mode': 'train', 'epoch': runner.epoch + 1,
-                         'iter': runner.iter + 1})
+        """At the interval: one compact console line, every value to the
+        text/JSON logs and the visualizer backends (TensorBoard)."""
+        if not self._logs_this_iter(runner, batch_idx):
+            return
+        tag, full_line = runner.log_processor.get_log_after_iter(
+            runner, batch_idx, 'train')
+        runner.logger.info(compact_train_line(runner, tag),
+                           extra=dict(only='console'))
+        runner.logger.info(full_line, extra=dict(only='file'))
+        runner.visualizer.add_scalars(tag, step=runner.iter + 1,
+                                      file_path=self.json_log_path)
+        self._write({**tag, 'mode': 'train', 'epoch': runner.epoch + 1,
+                     'iter': runner.iter + 1})
+
+    def after_val_iter(self, runner, batch_idx: int, data_batch=None,
+                       outputs=None) -> None:
+        """Nothing per validation iteration: the progress bar shows it."""
+
+    def after_test_iter(self, runner, batch_idx: int, data_batch=None,
+                        outputs=None) -> None:
+        """Nothing per test iteration: the progress bar shows it."""
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         super().after_val_epoch(runner, metrics)
