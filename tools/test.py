@@ -17,6 +17,8 @@ from mmseg.apis import configure_aug_test, test_segmentor
 from mmseg.utils.cli import (
     UsageError,
     add_cfg_options,
+    add_speed_options,
+    apply_speed_options,
     load_config,
     parse_cfg_options,
     prepare_work_dir,
@@ -51,6 +53,7 @@ def parse_args(argv=None):
     parser.add_argument('--gpu-id', type=int, default=0, help='(ignored)')
     parser.add_argument('--tmpdir', help='folder for gathering results')
     add_cfg_options(parser)
+    add_speed_options(parser)
     parser.add_argument('--eval-options', nargs='+', default=[],
                         metavar='KEY=VAL',
                         help='arguments of dataset.evaluate / '
@@ -105,6 +108,7 @@ def main(argv=None):
     args = parse_args(argv)
     trust_from_args(args)
     cfg = load_config(args.config, args.cfg_options + args.options)
+    apply_speed_options(args, cfg)
     if args.out and not args.out.endswith(('.pkl', '.pickle')):
         raise UsageError(f'--out {args.out}: use a .pkl or .pickle file')
     metric_cfg = metric_settings(args)

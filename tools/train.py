@@ -16,6 +16,8 @@ from mmseg.models import build_segmentor
 from mmseg.utils import find_latest_checkpoint
 from mmseg.utils.cli import (
     add_cfg_options,
+    add_speed_options,
+    apply_speed_options,
     load_config,
     prepare_work_dir,
     run_cli,
@@ -48,6 +50,7 @@ def parse_args(argv=None):
     parser.add_argument('--print-config', action='store_true',
                         help='also print the merged config on the console '
                         '(it is always written to the work dir)')
+    add_speed_options(parser)
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm'])
     parser.add_argument('--local_rank', '--local-rank', type=int,
@@ -78,6 +81,7 @@ def main(argv=None):
     args = parse_args(argv)
     trust_from_args(args)
     cfg = load_config(args.config, args.cfg_options + args.options)
+    apply_speed_options(args, cfg)
     if any(v is not None for v in (args.gpus, args.gpu_ids, args.gpu_id)):
         print('note: --gpus/--gpu-ids/--gpu-id are ignored; choose devices '
               'with CUDA_VISIBLE_DEVICES and dist_train.sh', file=sys.stderr)

@@ -19,6 +19,7 @@ from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
 
 from .schedulers import lr_config_to_scheduler
+from .speed import apply_speed_settings
 from .stop import training_worker_init
 
 # top-level names 0.28 configs use as variables for other sections
@@ -34,7 +35,7 @@ TRAIN_KEYS = {
     'checkpoint_config', 'evaluation', 'log_config', 'custom_hooks',
     'load_from', 'resume_from', 'workflow', 'dist_params', 'cudnn_benchmark',
     'log_level', 'fp16', 'total_iters', 'nonfinite_loss',
-    'interrupt_save_timeout'
+    'interrupt_save_timeout', 'compile', 'channels_last'
 }
 
 
@@ -217,6 +218,8 @@ def train_runner_kwargs(cfg: Config,
         seed, diff_seed, deterministic: Randomness settings.
     """
     report_unknown_keys(cfg)
+    apply_speed_settings(model, cfg.get('compile'),
+                         cfg.get('channels_last', False))
     model.nonfinite_loss = cfg.get('nonfinite_loss', 'stop')
     if model.nonfinite_loss not in ('stop', 'skip'):
         raise ValueError("nonfinite_loss must be 'stop' or 'skip', got "
@@ -305,6 +308,8 @@ def test_runner_kwargs(cfg: Config,
     """
     data = cfg.data
     logs = log_settings(cfg)
+    apply_speed_settings(model, cfg.get('compile'),
+                         cfg.get('channels_last', False))
     return dict(
         model=model,
         work_dir=work_dir,

@@ -35,6 +35,30 @@ def add_cfg_options(parser: argparse.ArgumentParser) -> None:
                             help=help_text)
 
 
+def add_speed_options(parser: argparse.ArgumentParser) -> None:
+    """``--compile``, ``--channels-last``, ``--cudnn-benchmark``."""
+    parser.add_argument('--compile', nargs='?', const='inductor',
+                        metavar='BACKEND', help='torch.compile the backbone '
+                        'and heads (config key compile; default backend '
+                        'inductor)')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='channels-last memory format (config key '
+                        'channels_last)')
+    parser.add_argument('--cudnn-benchmark', action='store_true',
+                        help='cuDNN autotuning for fixed input sizes '
+                        '(config key cudnn_benchmark)')
+
+
+def apply_speed_options(args: argparse.Namespace, cfg) -> None:
+    """Copy the speed flags that were given into ``cfg``."""
+    if args.compile:
+        cfg.compile = dict(backend=args.compile)
+    if args.channels_last:
+        cfg.channels_last = True
+    if args.cudnn_benchmark:
+        cfg.cudnn_benchmark = True
+
+
 def parse_cfg_options(items: List[str], flag: str = '--cfg-options',
                       example: str = 'optimizer.lr=0.02') -> dict:
     """``KEY=VALUE`` strings to a dict, values parsed as mmengine does."""

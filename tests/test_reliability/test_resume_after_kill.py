@@ -150,3 +150,24 @@ def test_sigkill_with_the_cac_memory_on_then_auto_resume(synthetic_root,
                 for d in (full, killed)]
     for name, state in memories[0].items():
         assert_same_weights(state, memories[1][name])
+
+
+def test_channels_last_run_resumes_exactly(synthetic_root, tmp_path):
+    """The speed setting changes no resume guarantee: killed after a
+    checkpoint, a channels-last run continues to the same weights."""
+    base = ['python', 'tools/train.py', QUICK_CAC, '--no-validate', '--seed',
+            '0', '--deterministic', '--channels-last']
+    full, resumed = tmp_path / 'full', tmp_path / 'resumed'
+    run_tool(base + ['--work-dir', str(full)] + options(synthetic_root) +
+             ['checkpoint_config.max_keep_ckpts=-1'])
+    proc = start(base + ['--work-dir', str(resumed), '--resume-from',
+                         str(full / 'iter_3.pth')] + options(synthetic_root))
+    deadline = time.time() + 120
+    while not (resumed / 'iter_5.pth').exists() and \
+            proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    run_tool(base + ['--work-dir', str(resumed), '--auto-resume'] +
+             options(synthetic_root))
+    assert_same_weights(final_weights(resumed), final_weights(full))

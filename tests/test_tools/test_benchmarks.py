@@ -116,3 +116,17 @@ def test_cpu_peak_memory_counts_what_is_alive_together():
 
     peak = peak_memory_mib(three_live_tensors, torch.device('cpu'))
     assert peak == pytest.approx(12, abs=0.01)
+
+
+def test_training_benchmark_compares_speed_settings(capsys):
+    tool = load_tool('benchmark_train')
+    report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
+                        '--batch', '2', '--warmup', '1', '--iters', '2',
+                        '--settings', '--compile-backend', 'aot_eager'])
+    out = capsys.readouterr().out
+    assert set(report) == {'eager', 'channels_last', 'compiled'}
+    for name, result in report.items():
+        low, high = result['spread']
+        assert 0 < low <= result['seconds'] <= high
+        assert name in out
+    assert report['eager']['speed_up'] == 1

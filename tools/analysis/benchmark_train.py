@@ -5,11 +5,13 @@ Random images of the config's crop size go through full training steps
 own baseline: the same model without CAC's branches and loss (``cac`` key
 dropped, ``CACFCNHead`` -> ``FCNHead``, ...), measured in the same run. With
 ``--data`` the config's training pipeline is timed too (images/s of data
-loading alone vs of the model step).
+loading alone vs of the model step). With ``--settings`` the config's model
+is timed eager, channels-last and compiled instead, interleaved; each
+figure is the median of ``--iters`` rounds with their spread.
 
     python tools/analysis/benchmark_train.py CONFIG [--crop 512 1024]
         [--batch 2] [--warmup 2] [--iters 5] [--device cpu|cuda] [--fp16]
-        [--baseline CONFIG] [--data]
+        [--baseline CONFIG] [--data] [--settings [--compile-backend B]]
 """
 import argparse
 import copy
@@ -24,6 +26,7 @@ from mmengine.optim import build_optim_wrapper
 
 from mmseg.engine import SegAmpOptimWrapper
 from mmseg.engine.hooks.cac_hooks import iter_heads
+from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
 from mmseg.registry import MODELS
@@ -63,14 +66,15 @@ def _full_projection_losses(head, inputs, prev, gt_semantic_seg):
 
 
 def make_step(model_cfg: dict, cfg: Config, args, device,
+              channels_last: bool = False, compile=None,
               full_projection: bool = False):
     """A function running one training step of a fresh model."""
     model_cfg = dict(copy.deepcopy(model_cfg), pretrained=None)
     model = build_segmentor(model_cfg).to(device).train()
     if full_projection:
         compute_full_projection(model)
-    if args.channels_last:
-        model = model.to(memory_format=torch.channels_last)
+    apply_speed_settings(model, compile,
+                         channels_last or args.channels_last)
     optim_cfg = dict(type='OptimWrapper', optimizer=dict(cfg.optimizer))
     optim_cfg['optimizer'].pop('paramwise_cfg', None)
     wrapper = build_optim_wrapper(model, optim_cfg)
@@ -101,6 +105,7 @@ def time_steps(steps: dict, args, device) -> dict:
             if i >= args.warmup:
                 times[name].append(seconds)
     return {name: dict(seconds=statistics.median(times[name]),
+                       spread=(min(times[name]), max(times[name])),
                        params=steps[name].params,
                        peak_mib=peak_memory_mib(steps[name], device))
             for name in steps}
@@ -146,15 +151,48 @@ def parse_args(argv=None):
     parser.add_argument('--full-projection', action='store_true',
                         help='also time the config with the projection '
                         'computed on the whole map instead of the anchors')
+    parser.add_argument('--settings', action='store_true',
+                        help='compare eager, channels-last and compiled '
+                        'steps of the config model')
+    parser.add_argument('--compile-backend', default='inductor',
+                        help='torch.compile backend for --settings')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         metavar='KEY=VAL')
     return parser.parse_args(argv)
+
+
+def compare_settings(cfg: Config, args, device) -> dict:
+    """Seconds per step of the config model eager, channels-last and
+    compiled, interleaved; ratios are eager / setting (>1: faster)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        results = time_steps(dict(
+            eager=make_step(cfg.model, cfg, args, device),
+            channels_last=make_step(cfg.model, cfg, args, device,
+                                    channels_last=True),
+            compiled=make_step(cfg.model, cfg, args, device,
+                               compile=dict(backend=args.compile_backend))),
+            args, device)
+    h, w = args.crop or crop_size(cfg)
+    print(f'training step, batch {args.batch} of {h}x{w} on {device}, '
+          f'median of {args.iters} interleaved rounds after {args.warmup} '
+          f'warm-up (compile backend {args.compile_backend})')
+    eager = results['eager']['seconds']
+    for name, result in results.items():
+        low, high = result['spread']
+        result['speed_up'] = eager / result['seconds']
+        print(f'  {name:13s} {result["seconds"]:8.3f} s/iter '
+              f'(rounds {low:.3f}-{high:.3f})  '
+              f'speed-up {result["speed_up"]:5.3f}x')
+    return results
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
     device = torch.device(args.device)
     cfg = load_config(args.config, args.cfg_options)
+    if args.settings:
+        return compare_settings(cfg, args, device)
     base_model = load_config(args.baseline).model if args.baseline \
         else baseline_of(cfg.model)
     with warnings.catch_warnings():

@@ -28,6 +28,7 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
     """
 
     nonfinite_loss = 'stop'
+    channels_last = False
 
     def __init__(self, init_cfg=None, data_preprocessor=None):
         super().__init__(data_preprocessor=data_preprocessor,
@@ -110,6 +111,10 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
                 ``return_loss`` when given.
         """
         kwargs.pop('sample_idx', None)
+        if self.channels_last:
+            img = [i.contiguous(memory_format=torch.channels_last)
+                   for i in img] if isinstance(img, list) \
+                else img.contiguous(memory_format=torch.channels_last)
         if mode is None:
             mode = 'loss' if return_loss else 'predict'
         if mode == 'loss':
