@@ -165,7 +165,8 @@ def losses(work_dir: str) -> List[float]:
 
 def part_amp_training(c: Check) -> dict:
     runs = {}
-    for name, extra in (('fp32', []), ('amp', ['fp16.loss_scale=dynamic'])):
+    amp = ['+fp16.loss_scale=dynamic']  # a key the config does not have
+    for name, extra in (('fp32', []), ('amp', amp)):
         work_dir = osp.join(c.scratch, f'amp_training_{name}')
         train(c, work_dir, [f'runner.max_iters={c.iters}',
                             f'checkpoint_config.interval={c.iters}', *extra])
