@@ -167,7 +167,8 @@ class CACHeadMixin:
                    weight_logit: torch.Tensor, seg_label: torch.Tensor,
                    project: Optional[Callable] = None
                    ) -> Dict[str, torch.Tensor]:
-        """``loss_ce``, ``loss_ce_weight``, ``loss_cac``, the accuracies.
+        """``loss_ce``, ``loss_ce_weight``, ``loss_cac``, the accuracies
+        and the CAC loss's diagnostics (``cac_anchors``, ...).
 
         Every pixel loss is applied to the segmentation logits and, times
         ``cac_weight``, to the confidence logits (``<name>_weight``); the
@@ -192,7 +193,7 @@ class CACHeadMixin:
                 add_loss(losses, name, loss_decode(
                     predict=seg_logit, feature_map=proj_feature, label=label,
                     weight_logit=weight_logit, ignore_index=self.ignore_index,
-                    project=project))
+                    project=project, stats=losses))
                 continue
             common = dict(weight=seg_weight, ignore_index=self.ignore_index)
             add_loss(losses, name, loss_decode(cls_score, label, **common))
