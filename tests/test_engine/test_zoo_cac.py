@@ -87,8 +87,9 @@ def tiny_options(cfg: Config, root: Path, iters: int) -> list:
     opts = {f'data.{s}.data_root': str(root) for s in ('train', 'val',
                                                        'test')}
     opts.update({
-        'runner.max_iters': iters, 'checkpoint_config.interval': iters, 'data.samples_per_gpu': 2,
-        'data.workers_per_gpu': 0, 'log_config.interval': 1,
+        'runner.max_iters': iters, 'checkpoint_config.interval': iters,
+        'data.samples_per_gpu': 2, 'data.workers_per_gpu': 0,
+        'log_config.interval': 1,
         'custom_hooks.0.start_iter': -1,  # no warm-up
         'data.train.pipeline.3.crop_size': '(64,64)',
         'data.train.pipeline.7.size': '(64,64)'})
