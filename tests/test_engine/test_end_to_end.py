@@ -136,3 +136,36 @@ def test_cac_warmup_survives_a_resume(synthetic_root, tmp_path):
     for it in (3, 4, 5):
         assert resumed_log[it]['loss'] == pytest.approx(
             first_log[it]['loss'], rel=1e-5)
+
+
+def test_cac_diagnostics_reach_the_json_log_and_tensorboard(dist_run):
+    from tensorboard.backend.event_processing.event_accumulator import (
+        EventAccumulator,
+    )
+    train = [r for r in json_log(dist_run) if r.get('mode') == 'train']
+    keys = [f'decode.cac_{k}' for k in ('classes', 'anchors', 'anchors_min',
+                                        'anchors_mean', 'hard_share',
+                                        'n_view', 'short_share',
+                                        'pos_weight', 'neg_weight')]
+    for rec in train[:3]:  # warm-up: the loss takes no anchors
+        assert [rec[k] for k in keys] == [0] * len(keys)
+    for rec in train[3:]:
+        assert rec['decode.cac_anchors'] >= rec['decode.cac_classes'] >= 1
+        assert 0 <= rec['decode.cac_hard_share'] <= 1
+    (events, ) = glob.glob(str(dist_run / '*' / 'vis_data' /
+                               'events.out.tfevents.*'))
+    acc = EventAccumulator(events)
+    acc.Reload()
+    anchors = {e.step: e.value for e in acc.Scalars('decode.cac_anchors')}
+    assert anchors == pytest.approx(
+        {r['iter']: r['decode.cac_anchors'] for r in train})
+
+
+def test_analyze_logs_plots_the_diagnostics(dist_run, tmp_path):
+    """The command of docs/diagnostics.md, on this run's log."""
+    out = tmp_path / 'cac_diagnostics.png'
+    run_tool(['python', 'tools/analyze_logs.py', 'plot_curve',
+              *glob.glob(str(dist_run / '*.log.json')), '--keys',
+              'decode.cac_hard_share', 'decode.cac_pos_weight',
+              'decode.cac_neg_weight', '--out', str(out)])
+    assert out.stat().st_size > 0

@@ -167,7 +167,8 @@ class CACHeadMixin:
                    weight_logit: torch.Tensor, seg_label: torch.Tensor,
                    project: Optional[Callable] = None
                    ) -> Dict[str, torch.Tensor]:
-        """``loss_ce``, ``loss_ce_weight``, ``loss_cac``, the accuracies.
+        """``loss_ce``, ``loss_ce_weight``, ``loss_cac``, the accuracies
+        and the CAC loss's diagnostics (``cac_anchors``, ...).
 
         Every pixel loss is applied to the segmentation logits and, times
         ``cac_weight``, to the confidence logits (``<name>_weight``); the
@@ -185,14 +186,24 @@ class CACHeadMixin:
                               align_corners=self.align_corners)
         seg_weight = self._sample_weight(cls_score, seg_label)
         label = seg_label.squeeze(1)
+        # the branch losses pair logits and projections pixel by pixel; a
+        # head may predict at another stride than its input (DeepLabV3+)
+        anchor_logits = [seg_logit, weight_logit]
+        if seg_logit.shape[2:] != proj_feature.shape[2:]:
+            anchor_logits = [
+                resize(x, size=proj_feature.shape[2:], mode='bilinear',
+                       align_corners=self.align_corners)
+                for x in anchor_logits
+            ]
         losses = dict()
         for loss_decode in self._loss_modules():
             name = loss_decode.loss_name
             if uses_branches(loss_decode):
                 add_loss(losses, name, loss_decode(
-                    predict=seg_logit, feature_map=proj_feature, label=label,
-                    weight_logit=weight_logit, ignore_index=self.ignore_index,
-                    project=project))
+                    predict=anchor_logits[0], feature_map=proj_feature,
+                    label=label, weight_logit=anchor_logits[1],
+                    ignore_index=self.ignore_index, project=project,
+                    stats=losses))
                 continue
             common = dict(weight=seg_weight, ignore_index=self.ignore_index)
             add_loss(losses, name, loss_decode(cls_score, label, **common))

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 
 from mmseg.registry import MODELS
 
+from .cac_diagnostics import anchor_diagnostics, no_anchor_diagnostics
 from .cac_memory import CACMemory
 
 
@@ -92,6 +93,9 @@ class CACLoss(nn.Module):
             memory is filled after each training-mode call in which the
             loss is on, with the anchors of all ranks; in eval mode it is
             read but not filled.
+        diagnostics: Report the anchors and pair weights of each call
+            (see :mod:`.cac_diagnostics`) into the ``stats`` dict the head
+            passes; they never change the loss.
     """
 
     # what the head passes besides the segmentation logits and labels
@@ -109,7 +113,8 @@ class CACLoss(nn.Module):
                  easy_sort_hardmining: bool = False,
                  ignore_index: int = 255,
                  loss_name: str = 'loss_cac',
-                 memory_size: int = 0):
+                 memory_size: int = 0,
+                 diagnostics: bool = True):
         super().__init__()
         self.max_sample = max_sample
         self.threshold = threshold
@@ -125,6 +130,7 @@ class CACLoss(nn.Module):
         self._loss_name = loss_name
         self._gates = {}
         self.memory = CACMemory(memory_size) if memory_size else None
+        self.diagnostics = diagnostics
 
     @property
     def loss_name(self) -> str:
@@ -147,6 +153,7 @@ class CACLoss(nn.Module):
                 weight_logit: torch.Tensor,
                 ignore_index: Optional[int] = None,
                 project: Optional[Callable] = None,
+                stats: Optional[dict] = None,
                 **kwargs) -> torch.Tensor:
         """Compute the loss.
 
@@ -161,28 +168,40 @@ class CACLoss(nn.Module):
             project: Maps the anchors' gathered features (N, D) to their
                 projections (N, D'); lets a head compute its last pointwise
                 layer at the anchors only. None: ``feature_map`` is final.
+            stats: Receives the diagnostics (``cac_anchors``, ...) when
+                they are on.
 
         Returns:
             A float32 scalar, also under autocast; zero (still attached to
             the graph) when no class qualifies or the weight is zero.
         """
         feature_map, weight_logit = feature_map.float(), weight_logit.float()
+        stats = stats if self.diagnostics else None
         if self.loss_weight == 0:
+            self._report(stats, no_anchor_diagnostics(feature_map.device))
             return _attached_zero(feature_map, weight_logit, project)
         # under AMP the similarity matrix would be computed in float16
         # (bfloat16 on CPU): keep the whole loss in float32
         with torch.autocast(feature_map.device.type, enabled=False):
             return self._loss(predict, feature_map, label, weight_logit,
-                              ignore_index, project)
+                              ignore_index, project, stats)
+
+    def _report(self, stats: Optional[dict], values: dict) -> None:
+        if stats is not None:
+            prefix = self.loss_name[len('loss_'):] \
+                if self.loss_name.startswith('loss_') else self.loss_name
+            stats.update({f'{prefix}_{k}': v for k, v in values.items()})
 
     def _loss(self, predict, feature_map, label, weight_logit, ignore_index,
-              project):
+              project, stats):
         ignore = self.ignore_index if ignore_index is None else ignore_index
+        selection = None if stats is None else {}
         with torch.no_grad():
             batch_idx, pixel_idx, labels = self._select_anchors(
                 predict.detach().float(), label, feature_map.shape[2:],
-                ignore)
+                ignore, selection)
         if labels.numel() == 0:
+            self._report(stats, no_anchor_diagnostics(feature_map.device))
             if self.memory is not None and self.training:  # collective
                 self.memory.enqueue(feature_map.new_empty(0, 0), labels,
                                     weight_logit.new_empty(
@@ -196,6 +215,9 @@ class CACLoss(nn.Module):
             weight_logit.reshape(b, weight_logit.shape[1],
                                  -1)[batch_idx, :, pixel_idx], dim=1)
         features = F.normalize(features, dim=1)
+        if stats is not None:
+            self._report(stats, anchor_diagnostics(
+                labels, weight_prob=weight_prob.detach(), **selection))
         memory = None if self.memory is None else \
             self.memory.entries(features.device)
         loss = self._contrastive(features, labels, weight_prob, memory)
@@ -203,8 +225,13 @@ class CACLoss(nn.Module):
             self.memory.enqueue(features, labels, weight_prob)
         return loss * self.loss_weight
 
-    def _select_anchors(self, predict, label, size, ignore):
+    def _select_anchors(self, predict, label, size, ignore,
+                        selection: Optional[dict] = None):
         """Pick the anchors of every qualifying (image, class) group.
+
+        Args:
+            selection: Receives ``hard`` (per anchor), ``n_view`` and
+                ``short_share`` for the diagnostics when given.
 
         Returns:
             Batch index, flat pixel index and label of each anchor.
@@ -249,6 +276,10 @@ class CACLoss(nn.Module):
         ranks = _rank_in_group(slot, priority, sizes.numel())
         chosen = ranks < keep[slot]
         img_c, pix_c = img_m[chosen], pix_m[chosen]
+        if selection is not None:
+            kept = (keep_hard + keep_easy)[qualifies]
+            selection.update(hard=hard_m[chosen], n_view=n_view,
+                             short_share=(kept < n_view).float().mean())
         return img_c, pix_c, label[img_c, pix_c]
 
     def _contrastive(self,
