@@ -12,6 +12,21 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "[setup] creating $venv"
     "${PYTHON:-python3}" -m venv "$venv"
 fi
+if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
+    # a bare `pip install torch` pulls a multi-GB CUDA build: where pip's
+    # find-links hold a CPU wheel, install that one first
+    links="${PIP_FIND_LINKS:-} $("$venv/bin/python" -m pip config get \
+        global.find-links 2>/dev/null || true)"
+    for dir in $links; do
+        for wheel in "$dir"/torch-*+cpu-*.whl; do
+            [ -f "$wheel" ] || continue
+            echo "[setup] installing the local CPU build $(basename "$wheel")"
+            "$venv/bin/python" -m pip install --quiet "$wheel" \
+                || echo "[setup] $wheel does not fit; pip picks a torch build"
+            break 2
+        done
+    done
+fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "[setup] installing mmseg (editable) and its requirements"
     start=$(date +%s)

@@ -9,6 +9,7 @@ from mmengine.logging import MMLogger
 
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.models.losses.cac_diagnostics import DIAGNOSTICS
 from mmseg.registry import MODELS
 from mmseg.utils import load_weights
 from mmseg.utils.checkpoint import cac_branch_keys
@@ -108,7 +109,8 @@ def test_cac_losses_and_gradient_paths(name, legacy):
     prefix = PREFIX[name]
     assert {k for k in losses if k.startswith(prefix + '.')} == {
         f'{prefix}.{k}' for k in ('loss_ce', 'loss_ce_weight', 'loss_cac',
-                                  'acc_seg', 'acc_seg_weight')}
+                                  'acc_seg', 'acc_seg_weight', *(
+                                      f'cac_{d}' for d in DIAGNOSTICS))}
     loss_ce, loss_ce_weight, loss_cac = (
         losses[f'{prefix}.{k}'] for k in ('loss_ce', 'loss_ce_weight',
                                           'loss_cac'))
