@@ -9,6 +9,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mmseg.ops import Upsample, resize
 from mmseg.registry import MODELS
 
+from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 from .resnet import BasicBlock, Bottleneck
 
 BLOCKS = {'BASIC': BasicBlock, 'BOTTLENECK': Bottleneck}
@@ -176,19 +177,8 @@ class HRNet(BaseModule):
                  multiscale_output: bool = True,
                  pretrained: Optional[str] = None,
                  init_cfg=None):
-        assert not (init_cfg and pretrained), \
-            'init_cfg and pretrained cannot be set at the same time'
-        if isinstance(pretrained, str):
-            init_cfg = dict(type='Pretrained', checkpoint=pretrained)
-        elif pretrained is not None:
-            raise TypeError('pretrained must be a str or None')
-        elif init_cfg is None:
-            init_cfg = [
-                dict(type='Kaiming', layer='Conv2d'),
-                dict(type='Constant', val=1, layer=['_BatchNorm',
-                                                    'GroupNorm'])
-            ]
-        super().__init__(init_cfg)
+        super().__init__(pretrained_init_cfg(pretrained, init_cfg,
+                                             CONV_NORM_INIT))
         for i in range(1, 5):
             cfg = extra[f'stage{i}']
             assert len(cfg['num_blocks']) == cfg['num_branches'] and \

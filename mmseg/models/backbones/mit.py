@@ -18,6 +18,7 @@ from mmengine.model.weight_init import (
 from mmseg.registry import MODELS
 
 from ..utils import PatchEmbed, nchw_to_nlc, nlc_to_nchw
+from ..utils.pretrained import pretrained_init_cfg
 
 
 def _mmcv_multihead_attention() -> type:
@@ -243,13 +244,7 @@ class MixVisionTransformer(BaseModule):
                  pretrained: Optional[str] = None,
                  init_cfg=None,
                  with_cp: bool = False):
-        assert not (init_cfg and pretrained), \
-            'init_cfg and pretrained cannot be set at the same time'
-        if isinstance(pretrained, str):
-            init_cfg = dict(type='Pretrained', checkpoint=pretrained)
-        elif pretrained is not None:
-            raise TypeError('pretrained must be a str or None')
-        super().__init__(init_cfg)
+        super().__init__(pretrained_init_cfg(pretrained, init_cfg))
         per_stage = (num_layers, num_heads, patch_sizes, strides, sr_ratios)
         assert all(len(seq) == num_stages for seq in per_stage), \
             'num_layers, num_heads, patch_sizes, strides and sr_ratios ' \

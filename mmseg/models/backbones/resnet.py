@@ -12,6 +12,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mmseg.registry import MODELS
 
 from ..utils import ResLayer
+from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 
 
 def _run(block_forward, x, with_cp):
@@ -201,25 +202,14 @@ class ResNet(BaseModule):
         if depth not in self.arch_settings:
             raise KeyError(f'invalid depth {depth} for resnet; choose from '
                            f'{sorted(self.arch_settings)}')
-        assert not (init_cfg and pretrained), \
-            'init_cfg and pretrained cannot be set at the same time'
         block, stage_blocks = self.arch_settings[depth]
         block_init_cfg = None
-        if isinstance(pretrained, str):
-            init_cfg = dict(type='Pretrained', checkpoint=pretrained)
-        elif pretrained is not None:
-            raise TypeError('pretrained must be a str or None')
-        elif init_cfg is None:
-            init_cfg = [
-                dict(type='Kaiming', layer='Conv2d'),
-                dict(type='Constant', val=1,
-                     layer=['_BatchNorm', 'GroupNorm'])
-            ]
-            if zero_init_residual:
-                last_norm = 'norm2' if block is BasicBlock else 'norm3'
-                block_init_cfg = dict(type='Constant', val=0,
-                                      override=dict(name=last_norm))
-        super().__init__(init_cfg)
+        if zero_init_residual and pretrained is None and init_cfg is None:
+            last_norm = 'norm2' if block is BasicBlock else 'norm3'
+            block_init_cfg = dict(type='Constant', val=0,
+                                  override=dict(name=last_norm))
+        super().__init__(pretrained_init_cfg(pretrained, init_cfg,
+                                             CONV_NORM_INIT))
         assert 1 <= num_stages <= 4
         assert len(strides) == len(dilations) == num_stages, \
             'strides and dilations need one entry per stage'

@@ -17,6 +17,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import MODELS
 
 from ..utils import PatchEmbed, PatchMerging
+from ..utils.pretrained import pretrained_init_cfg
 from ..utils.swin_checkpoint import convert_official_swin, is_official_swin
 
 
@@ -342,13 +343,7 @@ class SwinTransformer(BaseModule):
             pretrain_img_size = (pretrain_img_size[0], ) * 2
         assert len(pretrain_img_size) == 2, \
             'pretrain_img_size must be an int or a (h, w) pair'
-        assert not (init_cfg and pretrained), \
-            'init_cfg and pretrained cannot be set at the same time'
-        if isinstance(pretrained, str):
-            init_cfg = dict(type='Pretrained', checkpoint=pretrained)
-        elif pretrained is not None:
-            raise TypeError('pretrained must be a str or None')
-        super().__init__(init_cfg)
+        super().__init__(pretrained_init_cfg(pretrained, init_cfg))
         assert strides[0] == patch_size, 'strides[0] must equal patch_size'
         assert len(depths) == len(num_heads) == len(strides)
         num_stages = len(depths)
