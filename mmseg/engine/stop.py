@@ -65,11 +65,13 @@ def training_worker_init(worker_id: int, num_workers: int, rank: int,
                          seed: Optional[int]) -> None:
     """Start of a data loader worker during training.
 
-    Seeds it as mmengine does, and makes it ignore SIGINT: Ctrl-C reaches
-    the whole foreground process group and must not kill the workers under
-    the main process, which saves and then shuts them down. SIGTERM is left
-    alone: the main process shuts its workers down with it.
+    Seeds it as mmengine does, and makes it ignore SIGINT and SIGTERM:
+    Ctrl-C reaches the whole foreground process group, and Slurm signals
+    every process of a job, but the workers must outlive the main process's
+    save; it shuts them down through their queues afterwards (and a worker
+    whose main process is gone exits by itself).
     """
     if seed is not None:
         seed_worker(worker_id, num_workers, rank, seed)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
