@@ -117,6 +117,18 @@ def test_sigterm_to_every_process_with_data_workers_saves(synthetic_root,
     assert_saved(lines, work_dir, 2)
 
 
+def test_a_run_with_data_workers_exits_when_done(synthetic_root, tmp_path):
+    """Workers that ignore SIGTERM do not keep the finished run alive."""
+    result = run_tool(
+        ['python', 'tools/train.py', QUICK_CAC, '--work-dir',
+         str(tmp_path / 'run'),
+         *small_run_options(synthetic_root, 2, **{
+             'data.workers_per_gpu': 2, 'evaluation.interval': 2})],
+        timeout=300)
+    assert 'Traceback' not in result.stderr, result.stderr[-2000:]
+    assert (tmp_path / 'run' / 'iter_2.pth').exists()
+
+
 def test_sigint_two_processes_save_and_resume(synthetic_root, tmp_path):
     def cmd(work_dir):
         return ['bash', 'tools/dist_train.sh', QUICK_CAC, '2', '--work-dir',
