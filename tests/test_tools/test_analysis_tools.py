@@ -9,8 +9,10 @@ from mmengine.config import Config
 from PIL import Image
 
 from mmseg.apis import inference_segmentor, init_segmentor
+from mmseg.datasets import CityscapesDataset
 from mmseg.models import build_segmentor
 from tests.conftest import REPO_ROOT
+from tests.helpers import read_show_figure
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 # one worker runs the whole module, so the trained runs are made once
@@ -85,6 +87,32 @@ def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
     assert_png(written['confidence_1'], (400, 100))
     for counts in written['counts'].values():
         assert counts.sum() > 0 and counts.max() <= 2 * 20  # 2 images
+
+
+def test_show_dir_draws_titled_panels_and_a_legend(runs, synthetic_root,
+                                                    tmp_path):
+    out = tmp_path / 'vis' / 'pred'
+    result = run_tool(['python', 'tools/test.py', QUICK_CAC,
+                       str(runs['cac'] / 'iter_3.pth'), '--show-dir',
+                       str(out), '--opacity', '1', '--work-dir',
+                       str(tmp_path / 'work'),
+                       *small_run_options(synthetic_root, 3)])
+    assert (result.stdout + result.stderr).count(
+        f'wrote 4 images to {out}') == 1
+    val = CityscapesDataset(pipeline=[], data_root=str(synthetic_root),
+                            img_dir='leftImg8bit/val', ann_dir='gtFine/val')
+    palette = np.array(val.PALETTE)
+    for index, info in enumerate(val.img_infos):
+        figure = np.array(Image.open(out / info['filename']))  # RGB
+        gt = val.get_gt_seg_map_by_idx(index)
+        parts = read_show_figure(figure, gt, palette)
+        assert figure.shape[1] == 2 * gt.shape[1]
+        # at opacity 1 the prediction panel holds palette colours only
+        pred_colors = np.unique(parts['panels'][0].reshape(-1, 3), axis=0)
+        assert all((palette == c).all(axis=1).any() for c in pred_colors)
+        shown = {tuple(c) for c in pred_colors.tolist()} | {
+            tuple(palette[c]) for c in np.unique(gt[gt != 255])}
+        assert parts['legend_colors'] == shown
 
 
 def test_get_flops_and_print_config(capsys):
