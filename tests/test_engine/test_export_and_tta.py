@@ -133,8 +133,11 @@ def test_official_evaluator_agrees_with_miou(checkpoint, synthetic_root,
               '--format-only', '--eval-options',
               f'imgfile_prefix={exported}', '--work-dir',
               str(tmp_path / 'export'), *opts])
+    # the README's command: mIoU and the in-process official evaluation
     run_tool(['python', 'tools/test.py', QUICK_CAC, checkpoint, '--eval',
-              'mIoU', '--work-dir', str(tmp_path / 'eval'), *opts])
+              'mIoU', 'cityscapes', '--eval-options',
+              f'imgfile_prefix={tmp_path / "eval_ids"}', '--work-dir',
+              str(tmp_path / 'eval'), *opts])
     (eval_json, ) = glob.glob(str(tmp_path / 'eval' / 'eval_*.json'))
     ours = mmengine.load(eval_json)['metric']
     official = run_official_evaluator(synthetic_root, exported, tmp_path)
@@ -147,6 +150,10 @@ def test_official_evaluator_agrees_with_miou(checkpoint, synthetic_root,
         scores, [ours[f'IoU.{n}'] for n in names], atol=1e-4)
     assert np.isfinite(scores).sum() >= 3  # classes seen in the val images
     assert (scores[np.isfinite(scores)] > 0).any()
+    for key in ('classScores', 'classInstScores'):
+        np.testing.assert_allclose(
+            [ours[key][n] for n in names],
+            [official[key][n] for n in names], atol=1e-12)
 
 
 def test_official_evaluator_agrees_on_varied_predictions(synthetic_root,
