@@ -19,7 +19,7 @@ from mmseg.core.evaluation.metrics import (
     intersect_and_union,
     pre_eval_to_metrics,
 )
-from mmseg.core.visualization import overlay, side_by_side
+from mmseg.core.visualization import labelled_panels, overlay
 from mmseg.registry import DATASETS
 
 from .pipelines import Compose, LoadAnnotations
@@ -510,7 +510,9 @@ class CustomDataset(Dataset):
                         opacity: float = 0.5) -> str:
         """Save the image of sample ``index`` overlaid with ``pred``.
 
-        With an annotation, the ground truth overlay is put on the right.
+        The panels are titled "prediction" and, with an annotation,
+        "ground truth" (on the right); below them a legend names the
+        colour of every class shown in either.
 
         Args:
             index: Dataset index.
@@ -525,13 +527,22 @@ class CustomDataset(Dataset):
         img = mmcv.imread(osp.join(self.img_dir, filename),
                           backend_args=self.backend_args)
         pred = np.asarray(pred)
+        maps = [('prediction', pred)]
+        if self.ann_dir is not None:
+            maps.append(('ground truth', self.get_gt_seg_map_by_idx(index)))
         palette = self.PALETTE
         if palette is None:
-            palette = _random_palette(int(pred.max()) + 1)
-        panels = [overlay(img, pred, palette, opacity)]
-        if self.ann_dir is not None:
-            gt = self.get_gt_seg_map_by_idx(index)
-            panels.append(overlay(img, gt, palette, opacity))
+            palette = _random_palette(
+                max(int(m[m != self.ignore_index].max(initial=0))
+                    for _, m in maps) + 1)
+        shown = np.unique(np.concatenate([m.ravel() for _, m in maps]))
+        shown = [int(c) for c in shown if 0 <= c < len(palette)]
+        names = self.CLASSES or ()
+        entries = [(names[c] if c < len(names) else str(c), palette[c])
+                   for c in shown]
+        figure = labelled_panels(
+            [(title, overlay(img, m, palette, opacity)) for title, m in maps],
+            entries)
         path = osp.join(out_dir, osp.splitext(filename)[0] + '.png')
-        mmcv.imwrite(side_by_side(*panels), path)
+        mmcv.imwrite(figure, path)
         return path

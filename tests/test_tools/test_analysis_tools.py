@@ -9,8 +9,10 @@ from mmengine.config import Config
 from PIL import Image
 
 from mmseg.apis import inference_segmentor, init_segmentor
+from mmseg.datasets import CityscapesDataset
 from mmseg.models import build_segmentor
 from tests.conftest import REPO_ROOT
+from tests.helpers import read_show_figure
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 # one worker runs the whole module, so the trained runs are made once
@@ -87,26 +89,99 @@ def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
         assert counts.sum() > 0 and counts.max() <= 2 * 20  # 2 images
 
 
+def test_show_dir_draws_titled_panels_and_a_legend(runs, synthetic_root,
+                                                    tmp_path):
+    out = tmp_path / 'vis' / 'pred'
+    result = run_tool(['python', 'tools/test.py', QUICK_CAC,
+                       str(runs['cac'] / 'iter_3.pth'), '--show-dir',
+                       str(out), '--opacity', '1', '--work-dir',
+                       str(tmp_path / 'work'),
+                       *small_run_options(synthetic_root, 3)])
+    assert (result.stdout + result.stderr).count(
+        f'wrote 4 images to {out}') == 1
+    val = CityscapesDataset(pipeline=[], data_root=str(synthetic_root),
+                            img_dir='leftImg8bit/val', ann_dir='gtFine/val')
+    palette = np.array(val.PALETTE)
+    for index, info in enumerate(val.img_infos):
+        figure = np.array(Image.open(out / info['filename']))  # RGB
+        gt = val.get_gt_seg_map_by_idx(index)
+        parts = read_show_figure(figure, gt, palette)
+        assert figure.shape[1] == 2 * gt.shape[1]
+        # at opacity 1 the prediction panel holds palette colours only
+        pred_colors = np.unique(parts['panels'][0].reshape(-1, 3), axis=0)
+        assert all((palette == c).all(axis=1).any() for c in pred_colors)
+        shown = {tuple(c) for c in pred_colors.tolist()} | {
+            tuple(palette[c]) for c in np.unique(gt[gt != 255])}
+        assert parts['legend_colors'] == shown
+
+
+def table_columns(text: str) -> set:
+    """Positions of the column separators of every table row."""
+    rows = [line for line in text.splitlines()
+            if line.startswith(('|', '+'))]
+    assert len(rows) > 5
+    return {tuple(i for i, ch in enumerate(row) if ch in '|+')
+            for row in rows}
+
+
 def test_get_flops_and_print_config(capsys):
-    flops = load_tool('get_flops.py').main([str(REPO_ROOT / QUICK_CAC),
-                                            '--shape', '64', '128'])
+    tool = load_tool('get_flops.py')
+    flops = tool.main([str(REPO_ROOT / QUICK_CAC), '--shape', '64', '128'])
+    out = capsys.readouterr().out
     cfg = Config.fromfile(REPO_ROOT / QUICK_CAC)
     model = build_segmentor(cfg.model)
     assert flops['params'] == sum(p.numel() for p in model.parameters())
     assert flops['flops'] > 0 and 'backbone' in flops['table']
+    assert len(table_columns(out)) == 1  # every row's columns line up
+    assert '  decode_head.proj ' in out and 'segmentor' not in out
+    base = tool.main([str(REPO_ROOT / QUICK_BASE), '--shape', '64', '128',
+                      '--depth', '1'])
+    base_out = capsys.readouterr().out
+    assert len(table_columns(base_out)) == 1
+    # the CAC branches: parameters in the table, no FLOPs at inference
+    assert set(flops['branches']) == {'decode_head.proj',
+                                      'decode_head.weight_branch'}
+    assert all(f == 0 for _, f in flops['branches'].values())
+    assert base['flops'] == flops['flops']
+    branch_params = sum(p for p, _ in flops['branches'].values())
+    assert base['params'] == flops['params'] - branch_params
+    (note, ) = [line for line in out.splitlines() if 'note:' in line]
+    assert "CAC's training branches (decode_head.proj, " in note
+    assert '0 FLOPs counted' in note and 'cost nothing there' in note
+    assert f'model has {base["params"] / 1e6:.3f} M parameters' in note
+    assert 'note:' not in base_out and base['branches'] == {}
     text = load_tool('print_config.py').main([
         str(REPO_ROOT / QUICK_CAC), '--cfg-options', 'optimizer.lr=0.123'])
     assert 'lr=0.123' in text and 'CACFCNHead' in text
 
 
 @pytest.mark.parametrize('mode', ['whole', 'slide', 'aug'])
-def test_inference_benchmark(mode, synthetic_root):
+def test_inference_benchmark(mode, synthetic_root, capsys):
     options = [f'{k}={v}' for k, v in data_options(synthetic_root).items()]
     report = load_tool('benchmark.py').main([
         str(REPO_ROOT / QUICK_CAC), '--random-init', '--mode', mode,
         '--num-images', '3', '--cfg-options', *options,
         'data.test.pipeline.1.img_scale=(256,128)'])
     assert report['mode'] == mode and report['fps'][0] > 0
+    # 3 images: 2 warm up, 1 is timed (a set of 3 keeps one to time)
+    assert (report['timed'], report['warmup']) == (1, 2)
+    line = f'{report["fps"][0]:.2f} img/s over 1 image, after 2 images of ' \
+        'warm-up'
+    assert line in capsys.readouterr().out
+
+
+def test_inference_benchmark_counts_the_timed_images(synthetic_root,
+                                                     capsys):
+    options = [f'{k}={v}' for k, v in data_options(synthetic_root).items()]
+    report = load_tool('benchmark.py').main([
+        str(REPO_ROOT / QUICK_CAC), '--random-init', '--num-images', '100',
+        '--cfg-options', *options, 'data.test.img_dir=leftImg8bit/train',
+        'data.test.ann_dir=gtFine/train',
+        'data.test.pipeline.1.img_scale=(128,64)'])
+    # all 8 training images, as fewer than 100: 5 warm up, 3 are timed
+    assert (report['timed'], report['warmup']) == (3, 5)
+    assert 'over 3 images, after 5 images of warm-up' in \
+        capsys.readouterr().out
 
 
 def test_fp16_inference_benchmark_compares_with_fp32(synthetic_root):
