@@ -7,7 +7,7 @@ import mmcv
 import numpy as np
 import torch
 from mmengine import fileio
-from mmengine.logging import print_log
+from mmengine.logging import MMLogger, print_log
 from mmengine.utils import mkdir_or_exist
 from PIL import Image
 from prettytable import PrettyTable
@@ -418,6 +418,8 @@ class CustomDataset(Dataset):
             logger: Where tables are printed (``print_log`` semantics).
             gt_seg_maps: Label maps to use instead of this dataset's (for
                 label-map results).
+            **kwargs: ``class_table_on_console=False`` sends the per-class
+                table to the log file only (with ``logger='current'``).
 
         Returns:
             ``aAcc``, ``m<Metric>`` and ``<Metric>.<class>`` as fractions,
@@ -444,12 +446,19 @@ class CustomDataset(Dataset):
         if class_names is None:  # pre_eval results of an unnamed dataset
             per_class = next(v for k, v in values.items() if k != 'aAcc')
             class_names = tuple(range(len(per_class)))
-        return self._report(values, class_names, logger)
+        return self._report(values, class_names, logger,
+                            kwargs.get('class_table_on_console', True))
 
     @staticmethod
     def _report(values: Dict[str, np.ndarray], class_names: Sequence,
-                logger) -> Dict[str, float]:
-        """Print the per-class and summary tables; return the 0.28 dict."""
+                logger, class_table_on_console: bool = True
+                ) -> Dict[str, float]:
+        """Print the per-class and summary tables; return the 0.28 dict.
+
+        With ``class_table_on_console=False`` and the 'current' logger (the
+        validations during training) the per-class table goes to the log
+        file only.
+        """
         summary = {key: np.round(_nanmean(value) * 100, 2)
                    for key, value in values.items()}
         per_class = {key: np.round(value * 100, 2)
@@ -463,8 +472,13 @@ class CustomDataset(Dataset):
         for key, value in summary.items():
             summary_table.add_column(key if key == 'aAcc' else 'm' + key,
                                      [value])
-        print_log('per class results:', logger)
-        print_log('\n' + class_table.get_string(), logger=logger)
+        if class_table_on_console or logger != 'current':
+            print_log('per class results:', logger)
+            print_log('\n' + class_table.get_string(), logger=logger)
+        else:
+            MMLogger.get_current_instance().info(
+                'per class results:\n' + class_table.get_string(),
+                extra=dict(only='file'))
         print_log('Summary:', logger)
         print_log('\n' + summary_table.get_string(), logger=logger)
 

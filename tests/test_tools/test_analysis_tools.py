@@ -1,6 +1,9 @@
 """Plots, embeddings, FLOPs, config printing, inference benchmark."""
 import glob
 import importlib.util
+import json
+import os
+import shutil
 
 import mmcv
 import numpy as np
@@ -11,6 +14,7 @@ from PIL import Image
 from mmseg.apis import inference_segmentor, init_segmentor
 from mmseg.datasets import CityscapesDataset
 from mmseg.models import build_segmentor
+from mmseg.utils.cli import UsageError
 from tests.conftest import REPO_ROOT
 from tests.helpers import read_show_figure
 from tests.runs import QUICK_CAC, run_tool, small_run_options
@@ -54,18 +58,108 @@ def assert_png(path, min_size=(100, 100)):
         assert image.size[0] >= min_size[0] and image.size[1] >= min_size[1]
 
 
-def test_plot_curves_of_several_runs(runs, tmp_path):
-    logs = [glob.glob(str(runs[n] / '*.log.json'))[0] for n in runs]
+def records(path, mode='train'):
+    with open(path) as f:
+        return [r for r in map(json.loads, f)
+                if r.get('mode') == mode]
+
+
+def run_log(work_dir) -> str:
+    (path, ) = glob.glob(str(work_dir / '*.log.json'))
+    return path
+
+
+def test_plot_curve_one_legend_entry_per_run(runs, tmp_path):
+    logs = [run_log(runs[n]) for n in ('cac', 'base')]
     tool = load_tool('analyze_logs.py')
-    out = tool.main(['plot_curve', *logs, '--keys', 'decode.loss_ce',
-                     '--legend', 'CAC', 'baseline', '--title', 'loss',
-                     '--out', str(tmp_path / 'curves.png')])
-    assert_png(out)
-    with pytest.raises(Exception, match="no key 'decode.loss_cac'"):
-        tool.plot_curve(logs[1:], ['decode.loss_cac'],
+    result = tool.main(['plot_curve', *logs, '--keys', 'decode.loss_ce',
+                        '--legend', 'CAC', 'baseline', '--title', 'loss',
+                        '--out', str(tmp_path / 'curves.png')])
+    assert_png(result['out'])
+    assert [c['label'] for c in result['curves']] == ['CAC', 'baseline']
+    for line, log in zip(result['curves'], logs):
+        assert line['iters'] == [1, 2, 3]
+        assert line['values'] == [r['decode.loss_ce'] for r in records(log)]
+    # several keys: one curve per run and key, the legend still per run
+    result = tool.plot_curve(logs, ['decode.loss_ce', 'loss'],
+                             ['CAC', 'baseline'], out=str(tmp_path / 'k.png'))
+    assert [c['label'] for c in result['curves']] == [
+        'CAC: decode.loss_ce', 'baseline: decode.loss_ce', 'CAC: loss',
+        'baseline: loss']
+    with pytest.raises(UsageError, match='--legend needs 2 entries, one '
+                       'per run .*; got 4'):
+        tool.plot_curve(logs, ['decode.loss_ce', 'loss'],
+                        ['a', 'b', 'c', 'd'], out=str(tmp_path / 'x.png'))
+
+
+def test_plot_curve_skips_a_key_some_runs_lack(runs, tmp_path, capsys):
+    cac, base = (run_log(runs[n]) for n in ('cac', 'base'))
+    tool = load_tool('analyze_logs.py')
+    result = tool.plot_curve([cac, base], ['decode.loss_cac', 'loss'],
+                             ['cac', 'base'], out=str(tmp_path / 'c.png'))
+    assert [c['label'] for c in result['curves']] == [
+        'cac: decode.loss_cac', 'cac: loss', 'base: loss']
+    assert capsys.readouterr().out == (
+        f'decode.loss_cac: not in {base}, skipped\n')
+    with pytest.raises(UsageError, match="no log has key 'decode.loss_cac'; "
+                       'did you mean decode.loss_ce'):
+        tool.plot_curve([base], ['decode.loss_cac'],
                         out=str(tmp_path / 'x.png'))
-    with pytest.raises(Exception, match='log file not found'):
+    with pytest.raises(UsageError, match='log file not found'):
         tool.load_log(str(tmp_path / 'missing.json'))
+
+
+def test_plot_curve_joins_the_logs_of_a_resumed_run(runs, synthetic_root,
+                                                    tmp_path, capsys):
+    """A run resumed in its work dir: two logs, the first without mIoU."""
+    work_dir = tmp_path / 'resumed'
+    shutil.copytree(runs['cac'], work_dir)
+    (first, ) = glob.glob(str(work_dir / '*.log.json'))
+    run_tool(['python', 'tools/train.py', QUICK_CAC, '--work-dir',
+              str(work_dir), '--resume-from', str(work_dir / 'iter_3.pth'),
+              *small_run_options(synthetic_root, 5)])
+    (second, ) = set(glob.glob(str(work_dir / '*.log.json'))) - {first}
+    assert os.path.basename(first) < os.path.basename(second)
+    assert records(first, 'val') == []
+    tool = load_tool('analyze_logs.py')
+    # given newest first: still joined oldest first, as one run
+    result = tool.main(['plot_curve', second, first, '--keys', 'loss',
+                        'mIoU', '--legend', 'cac',
+                        '--out', str(tmp_path / 'resumed.png')])
+    loss, miou = result['curves']
+    assert (loss['label'], miou['label']) == ('cac: loss', 'cac: mIoU')
+    assert loss['logs'] == miou['logs'] == [first, second]
+    assert loss['iters'] == [1, 2, 3, 4, 5]
+    assert loss['values'] == [r['loss'] for r in records(first)
+                              + records(second)]
+    (val, ) = records(second, 'val')
+    assert miou['iters'] == [5] and miou['values'] == [val['mIoU']]
+    assert capsys.readouterr().out.strip().endswith('resumed.png')
+
+
+def test_join_logs_replaces_what_the_resumed_run_recomputed(tmp_path):
+    """Resumed from iteration 2 after logging 4: 3 and 4 come from the
+    second log, as do the runs' validations from iteration 3 on."""
+    def write(name, rows):
+        with open(tmp_path / name, 'w') as f:
+            f.write(json.dumps(dict(exp_name='x', seed=0)) + '\n')
+            for mode, it, value in rows:
+                f.write(json.dumps(dict(mode=mode, iter=it, loss=value,
+                                        mIoU=value)) + '\n')
+    write('20260101_000000.log.json',
+          [('train', 1, 1.0), ('train', 2, 2.0), ('val', 2, 0.2),
+           ('train', 3, 3.0), ('train', 4, 4.0), ('val', 4, 0.4)])
+    write('20260101_010000.log.json',
+          [('train', 3, 30.0), ('train', 4, 40.0), ('val', 4, 0.04),
+           ('train', 5, 50.0)])
+    tool = load_tool('analyze_logs.py')
+    logs = sorted(glob.glob(str(tmp_path / '*.log.json')))
+    assert tool.group_runs(logs[::-1]) == [logs]
+    joined = tool.join_logs(logs)
+    assert [(r['iter'], r['loss']) for r in joined['train']] == [
+        (1, 1.0), (2, 2.0), (3, 30.0), (4, 40.0), (5, 50.0)]
+    assert [(r['iter'], r['mIoU']) for r in joined['val']] == [
+        (2, 0.2), (4, 0.04)]
 
 
 def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
