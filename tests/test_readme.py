@@ -71,11 +71,13 @@ def strip_comment(line: str) -> str:
 def readme_commands() -> list:
     """Commands of README.md's bash blocks: comments dropped, ``\\``
     continuations joined; a line starting with ``...`` continues the
-    command before it (the README's "same, plus these flags")."""
+    command before it (the README's "same, plus these flags"); a line
+    ``NAME=value`` sets a shell variable that later commands of its block
+    use, so it is expanded into them rather than listed."""
     text = (REPO_ROOT / 'README.md').read_text()
     commands = []
     for block in re.findall(r'^```bash\n(.*?)^```', text, re.M | re.S):
-        pending = ''
+        pending, variables = '', {}
         for line in block.splitlines():
             code = strip_comment(line).strip()
             if code.endswith('\\'):
@@ -83,6 +85,13 @@ def readme_commands() -> list:
                 continue
             command = ' '.join((pending + code).split())
             pending = ''
+            assignment = re.fullmatch(r'([A-Za-z_]\w*)=(\S+)', command)
+            if assignment:
+                variables[assignment.group(1)] = assignment.group(2)
+                continue
+            for name, value in variables.items():
+                command = re.sub(r'\$\{' + name + r'\}|\$' + name + r'\b',
+                                 value, command)
             if command.startswith('...'):
                 command = f'{commands[-1]} {command[3:].strip()}'
             if command:
@@ -147,7 +156,18 @@ def sandbox(synthetic_root, tmp_path_factory):
     run_tool(['python', 'tools/train.py', QUICK_BASE, '--work-dir',
               str(root / 'work_dirs' / 'b'), '--no-validate',
               *small_run_options(synthetic_root, 2)])
+    # the Figures section reads seed 0 of the seed report's work root
+    for run, config in (('a', QUICK_CAC), ('b', QUICK_BASE)):
+        seed_dir = root / 'work_dirs' / 'seeds' / seed_report_name(config)
+        os.makedirs(seed_dir)
+        os.symlink(root / 'work_dirs' / run, seed_dir / 'seed_0')
+    os.makedirs(root / 'fig')
     return root
+
+
+def seed_report_name(config: str) -> str:
+    """The folder ``seed_report.py`` gives a config under its work root."""
+    return os.path.splitext(os.path.basename(config))[0]
 
 
 def check_quickstart(sandbox, result) -> None:
@@ -183,8 +203,32 @@ def check_plot_curve(sandbox, result) -> None:
 
 def check_embeddings(sandbox, result) -> None:
     for name in ('tsne', 'confidence_0'):
-        assert f'saved vis/{name}.png' in result.stdout
-        assert (sandbox / 'vis' / f'{name}.png').stat().st_size > 0
+        assert f'saved fig/{name}.png' in result.stdout
+        assert (sandbox / 'fig' / f'{name}.png').stat().st_size > 0
+
+
+def check_figure_curves(sandbox, result) -> None:
+    base = f'work_dirs/seeds/{seed_report_name(QUICK_BASE)}/seed_0'
+    # the short baseline run has no validation and no CAC loss
+    *notes, saved = result.stdout.splitlines()
+    assert [note.split(':')[0] for note in notes] == ['decode.loss_cac',
+                                                      'mIoU'], notes
+    for note in notes:
+        assert f': not in {base}/' in note and note.endswith(', skipped')
+    assert saved == 'saved fig/quickstart_curves.png'
+    assert (sandbox / 'fig' / 'quickstart_curves.png').stat().st_size > 0
+
+
+def check_overview(sandbox, result) -> None:
+    assert result.stdout.strip() == 'wrote fig/cac_overview.png'
+    assert (sandbox / 'fig' / 'cac_overview.png').stat().st_size > 0
+
+
+def check_cityscapes_eval(sandbox, result) -> None:
+    images = (sandbox / 'data/synthetic_cityscapes/test.txt').read_text()
+    pngs = list((sandbox / 'work_dirs' / 'val_label_ids').rglob('*.png'))
+    assert len(pngs) == len(images.split()) > 0
+    assert 'mIoU' in result.stdout
 
 
 def check_show_dir(sandbox, result) -> None:
@@ -206,16 +250,29 @@ def check_benchmark(sandbox, result) -> None:
     assert re.search(r'whole inference on cpu: [\d.]+ img/s', result.stdout)
 
 
-# what each command that runs here must have produced, by its script
-CHECKS = {
-    'tools/quickstart.sh': check_quickstart,
-    'tools/analyze_logs.py': check_plot_curve,
-    'tools/analysis/visualize_embeddings.py': check_embeddings,
-    'tools/test.py': check_show_dir,
-    'tools/print_config.py': check_print_config,
-    'tools/get_flops.py': check_get_flops,
-    'tools/benchmark.py': check_benchmark,
-}
+# what each command that runs here must have produced, by the start of
+# the command (placeholders not yet substituted); the first match counts
+CHECKS = [
+    ('bash tools/quickstart.sh', check_quickstart),
+    ('python tools/analyze_logs.py plot_curve work_dirs/a/', check_plot_curve),
+    ('python tools/analyze_logs.py plot_curve work_dirs/seeds/',
+     check_figure_curves),
+    ('python tools/analysis/visualize_embeddings.py', check_embeddings),
+    ('python tools/analysis/draw_overview.py', check_overview),
+    ('python tools/test.py CONFIG CKPT --show-dir', check_show_dir),
+    ('python tools/test.py CONFIG CKPT --eval mIoU cityscapes',
+     check_cityscapes_eval),
+    ('python tools/print_config.py', check_print_config),
+    ('python tools/get_flops.py', check_get_flops),
+    ('python tools/benchmark.py', check_benchmark),
+]
+
+
+def find_check(command: str):
+    for prefix, check in CHECKS:
+        if command.startswith(prefix):
+            return check
+    return None
 
 
 def test_readme_commands_are_found():
@@ -225,6 +282,7 @@ def test_readme_commands_are_found():
     assert any(c.startswith('python tools/analyze_logs.py plot_curve ')
                and c.endswith('--out curves.png') for c in commands)
     assert not any('#' in c for c in commands)
+    assert not any('${' in c for c in commands)  # variables expanded
     assert strip_comment('a "#b" c # d') == 'a "#b" c '
 
 
@@ -240,17 +298,17 @@ def test_readme_command(command, request):
     if entry is not None:
         check_not_run(command, entry[2])
         return
-    script = shlex.split(command)[1]
-    assert script in CHECKS, (
+    check = find_check(command)
+    assert check is not None, (
         f'README command not covered: {command!r}; run it in '
         'tests/test_readme.py (add a check to CHECKS) or list it in NOT_RUN '
         'with the reason')
     sandbox = request.getfixturevalue('sandbox')
-    if script == 'tools/quickstart.sh':  # the sandbox ran it already
+    if check is check_quickstart:  # the sandbox ran it already
         result = None
     else:
         result = run_in(sandbox, substitute(command))
-    CHECKS[script](sandbox, result)
+    check(sandbox, result)
 
 
 def check_not_run(command: str, check: str) -> None:
