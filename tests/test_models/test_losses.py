@@ -197,6 +197,7 @@ def test_class_weight_tensor_is_built_once_per_dtype():
     assert first.tolist() == [1.0, 2.0, 0.5]
     assert loss_fn._class_weight_tensor(scores.double()).dtype == \
         torch.float64
-    expected = F.cross_entropy(scores, labels,
-                               weight=torch.tensor([1.0, 2.0, 0.5]))
+    # 0.28's mean: over all pixels, not normalised by the class weights
+    expected = F.cross_entropy(scores, labels, reduction='none',
+                               weight=torch.tensor([1.0, 2.0, 0.5])).mean()
     assert torch.equal(loss_fn(scores, labels), expected)
