@@ -116,3 +116,23 @@ def test_diagnostics_change_no_loss_value(name):
     assert torch.equal(on_gf, off_gf) and torch.equal(on_gw, off_gw)
     assert len(on_stats) == len(DIAGNOSTICS) and off_stats == {}
     assert on_stats['cac_anchors'] > 0
+
+
+def test_pair_weights_of_the_loss_give_the_same_diagnostics():
+    g = torch.Generator().manual_seed(0)
+    label = torch.randint(0, 4, (30, ), generator=g)
+    prob = torch.rand(30, 4, generator=g).softmax(1)
+    hard = torch.rand(30, generator=g) > 0.5
+    feature = torch.nn.functional.normalize(torch.randn(30, 8, generator=g),
+                                            dim=1)
+    loss_fn = build_loss(dict(type='CACLoss'))
+    pairs = {}
+    loss_fn._contrastive(feature, label, prob, pairs=pairs)
+    assert pairs['weight'].shape == (30, 30)
+    assert not pairs['weight'].diagonal().any()
+    common = dict(n_view=5, short_share=torch.tensor(0.))
+    reused = anchor_diagnostics(label, hard, prob, pairs=pairs, **common)
+    fresh = anchor_diagnostics(label, hard, prob, **common)
+    for key in DIAGNOSTICS:
+        torch.testing.assert_close(reused[key], fresh[key], rtol=0, atol=0,
+                                   msg=key)

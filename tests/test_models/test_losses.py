@@ -163,3 +163,41 @@ def test_ohem_without_threshold_keeps_highest_loss():
     logits[0, 0, 0] = torch.tensor([5., -3., 1., -1.])
     labels = torch.zeros(1, 1, 1, 4, dtype=torch.long)
     assert sampler.sample(logits, labels).tolist() == [[[0., 1., 0., 1.]]]
+
+
+@pytest.mark.parametrize('min_kept', [2, 50, 10_000])
+def test_ohem_threshold_by_selection_equals_the_sorted_rule(min_kept):
+    # the rule written out with a full sort: keep valid pixels whose
+    # ground-truth probability is below max(thresh, sorted[k])
+    g = torch.Generator().manual_seed(0)
+    logits = torch.randn(2, 5, 12, 16, generator=g) * 3
+    labels = torch.randint(0, 5, (2, 1, 12, 16), generator=g)
+    labels[0, 0, :3] = 255
+    sampler = build_pixel_sampler(
+        dict(type='OHEMPixelSampler', thresh=0.3, min_kept=min_kept),
+        context=_Head())
+    valid = labels[:, 0] != 255
+    prob = logits.softmax(1).gather(1, labels.clamp(max=4))[:, 0]
+    ordered = prob[valid].sort().values
+    k = min(min_kept * 2, ordered.numel() - 1)
+    expected = (valid & (prob < max(ordered[k].item(), 0.3))).float()
+    weight = sampler.sample(logits, labels)
+    assert weight.dtype == logits.dtype
+    assert torch.equal(weight, expected)
+    assert 0 < weight.sum() < valid.sum() or min_kept == 10_000
+
+
+def test_class_weight_tensor_is_built_once_per_dtype():
+    loss_fn = build_loss(dict(type='CrossEntropyLoss',
+                              class_weight=[1.0, 2.0, 0.5]))
+    scores = torch.randn(2, 3, 4, 4)
+    labels = torch.randint(0, 3, (2, 4, 4))
+    first = loss_fn._class_weight_tensor(scores)
+    assert loss_fn._class_weight_tensor(scores) is first
+    assert first.tolist() == [1.0, 2.0, 0.5]
+    assert loss_fn._class_weight_tensor(scores.double()).dtype == \
+        torch.float64
+    # 0.28's mean: over all pixels, not normalised by the class weights
+    expected = F.cross_entropy(scores, labels, reduction='none',
+                               weight=torch.tensor([1.0, 2.0, 0.5])).mean()
+    assert torch.equal(loss_fn(scores, labels), expected)

@@ -130,3 +130,63 @@ def test_training_benchmark_compares_speed_settings(capsys):
         assert 0 < low <= result['seconds'] <= high
         assert name in out
     assert report['eager']['speed_up'] == 1
+
+
+def test_compare_028_without_an_environment_says_how_to_build_one(
+        tmp_path):
+    from mmseg.utils.cli import UsageError
+    tool = load_tool('benchmark_train')
+    missing = tmp_path / 'no_env'
+    with pytest.raises(UsageError) as error:
+        tool.main([str(REPO_ROOT / QUICK_CAC), '--compare-028',
+                   str(missing)])
+    message = str(error.value)
+    assert '\n' not in message
+    assert str(missing / 'bin' / 'python') in message
+    assert 'docs/benchmarks.md' in message
+
+
+def test_compare_028_refuses_an_environment_that_is_not_028(capsys):
+    import sys
+
+    from mmseg.utils.cli import UsageError
+    tool = load_tool('benchmark_train')
+    # this project's own venv: its mmseg is not 0.28.0 with mmcv 1.x
+    with pytest.raises(UsageError, match='not mmseg 0.28.0 with mmcv 1.x'):
+        tool.main([str(REPO_ROOT / QUICK_CAC), '--compare-028', sys.prefix,
+                   '--crop', '32', '32'])
+
+
+def test_model_for_028_is_plain_json_with_bn():
+    import json
+    tool = load_tool('benchmark_train')
+    model = tool.model_for_028(dict(
+        pretrained='open-mmlab://x', backbone=dict(
+            norm_cfg=dict(type='SyncBN', requires_grad=True),
+            channels=(18, 36)),
+        decode_head=[dict(norm_cfg=dict(type='SyncBN'))]))
+    assert json.loads(json.dumps(model)) == dict(
+        pretrained=None,
+        backbone=dict(norm_cfg=dict(type='BN', requires_grad=True),
+                      channels=[18, 36]),
+        decode_head=[dict(norm_cfg=dict(type='BN'))])
+
+
+def test_training_benchmark_profile_writes_operator_and_function_tables(
+        tmp_path):
+    tool = load_tool('benchmark_train')
+    out = tmp_path / 'profile.md'
+    results = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
+                         '--batch', '2', '--profile', str(out)])
+    assert set(results) == {'config', 'baseline'}
+    text = out.read_text()
+    assert text.count('ms per step under the profiler') == 2
+    for result in results.values():
+        ops = dict((name, ms) for name, _, ms in result['ops'])
+        functions = dict(result['functions'])
+        assert any(name.startswith('aten::') for name in ops)
+        assert '(backward pass)' in functions
+        assert any(name.startswith('mmseg/models/') for name in functions)
+        assert sum(functions.values()) <= result['seconds'] * 1e3
+    config_fns = dict(results['config']['functions'])
+    assert any('cac' in name for name in config_fns)

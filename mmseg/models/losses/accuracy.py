@@ -44,14 +44,17 @@ def accuracy(pred: torch.Tensor,
         if ignore_index is not None:  # masks, not boolean indexing
             valid = target != ignore_index
             correct &= valid.unsqueeze(0)
-            total = valid.sum().item()
+            total = valid.sum()  # stays on the device: no host sync
         else:
             total = target.numel()
         eps = torch.finfo(torch.float32).eps
+        # the factor in float64, as from a Python number
+        factor = 100.0 / (torch.as_tensor(total, dtype=torch.float64,
+                                          device=pred.device) + eps)
         res = []
         for k in ks:
             hits = correct[:k].sum().float().reshape(1) + eps
-            res.append(hits.mul_(100.0 / (total + eps)))
+            res.append(hits.mul_(factor))
     return res[0] if single else res
 
 

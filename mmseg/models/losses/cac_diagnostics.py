@@ -5,7 +5,7 @@ sync; they travel in the head's loss dict under ``<name>_<key>`` (``name``
 is the loss name without ``loss_``, e.g. ``cac_anchors``), so they are
 logged with the losses but, having no ``loss`` in their key, not summed.
 """
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 
@@ -25,7 +25,9 @@ DIAGNOSTICS = {
 
 def anchor_diagnostics(label: torch.Tensor, hard: torch.Tensor,
                        weight_prob: torch.Tensor, n_view: int,
-                       short_share: torch.Tensor) -> Dict[str, torch.Tensor]:
+                       short_share: torch.Tensor,
+                       pairs: Optional[dict] = None
+                       ) -> Dict[str, torch.Tensor]:
     """Diagnostics of one loss call (see ``DIAGNOSTICS``).
 
     Args:
@@ -34,17 +36,21 @@ def anchor_diagnostics(label: torch.Tensor, hard: torch.Tensor,
         weight_prob: Confidence-branch probabilities of the anchors (N, C).
         n_view: The anchor budget per group.
         short_share: Share of qualifying groups short of ``n_view``.
+        pairs: The loss's own pair weights (``weight``, zero diagonal) and
+            ``positive`` mask, which saves computing them again.
     """
     with torch.no_grad():
         counts = torch.bincount(label).float()
         taking_part = counts[counts > 0]
-        # the pair weights of the loss: 1 - (p_i(y_j) + p_j(y_i)) / 2
-        one_sided = 1 - weight_prob[:, label]
-        weight = (one_sided + one_sided.T) / 2
-        same = label[:, None] == label[None, :]
         off_diag = ~torch.eye(label.numel(), dtype=torch.bool,
                               device=label.device)
-        positive, negative = same & off_diag, ~same
+        if pairs:
+            weight, positive = pairs['weight'], pairs['positive']
+        else:  # the pair weights of the loss: 1 - (p_i(y_j) + p_j(y_i)) / 2
+            one_sided = 1 - weight_prob[:, label]
+            weight = (one_sided + one_sided.T) / 2
+            positive = (label[:, None] == label[None, :]) & off_diag
+        negative = off_diag & ~positive
         return dict(
             classes=taking_part.new_tensor(float(taking_part.numel())),
             anchors=counts.sum(),

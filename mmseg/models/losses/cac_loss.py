@@ -215,12 +215,15 @@ class CACLoss(nn.Module):
             weight_logit.reshape(b, weight_logit.shape[1],
                                  -1)[batch_idx, :, pixel_idx], dim=1)
         features = F.normalize(features, dim=1)
-        if stats is not None:
-            self._report(stats, anchor_diagnostics(
-                labels, weight_prob=weight_prob.detach(), **selection))
         memory = None if self.memory is None else \
             self.memory.entries(features.device)
-        loss = self._contrastive(features, labels, weight_prob, memory)
+        pairs = None if stats is None else {}
+        loss = self._contrastive(features, labels, weight_prob, memory,
+                                 pairs=pairs)
+        if stats is not None:
+            self._report(stats, anchor_diagnostics(
+                labels, weight_prob=weight_prob.detach(), **selection,
+                pairs=pairs))
         if self.memory is not None and self.training:
             self.memory.enqueue(features, labels, weight_prob)
         return loss * self.loss_weight
@@ -286,8 +289,8 @@ class CACLoss(nn.Module):
                      feature: torch.Tensor,
                      label: torch.Tensor,
                      weight_prob: torch.Tensor,
-                     memory: Optional[Tuple[torch.Tensor, ...]] = None
-                     ) -> torch.Tensor:
+                     memory: Optional[Tuple[torch.Tensor, ...]] = None,
+                     pairs: Optional[dict] = None) -> torch.Tensor:
         """Confidence-weighted supervised contrastive loss of the anchors.
 
         Args:
@@ -296,6 +299,9 @@ class CACLoss(nn.Module):
             weight_prob: Anchor confidence-branch probabilities (N, C).
             memory: Extra keys (embeddings (M, D), labels (M, ),
                 probabilities (M, C)), constants; ``None`` for none.
+            pairs: Receives, when given, the anchor-anchor pair weights
+                (``weight``, N x N, zero diagonal) and the ``positive``
+                mask, detached, for the diagnostics.
         """
         n = label.numel()
         contrast = feature.detach() if self.detach else feature
@@ -311,6 +317,9 @@ class CACLoss(nn.Module):
             [confidence[:, :n].T, (1 - memory[2][:, label]).T], dim=1)
         confidence = (confidence + transposed) / 2 * off_diag
         positive = (label[:, None] == key_label[None, :]) & off_diag
+        if pairs is not None:
+            pairs.update(weight=confidence[:, :n].detach(),
+                         positive=positive[:, :n])
 
         logits = feature @ contrast.T / self.temperature
         logits = logits - logits.max(dim=1, keepdim=True).values.detach()
@@ -321,8 +330,11 @@ class CACLoss(nn.Module):
         per_anchor = -(self.temperature / self.base_temperature) * \
             mean_log_prob_pos
 
-        num_ids = int(label.max()) + 1
-        class_sum = per_anchor.new_zeros(num_ids).index_add_(0, label,
-                                                             per_anchor)
-        class_count = torch.bincount(label, minlength=num_ids).clamp(min=1)
-        return (class_sum / class_count).mean()
+        # the mean over class ids 0 .. max(label), absent ids counting as
+        # 0: a sum over all C ids divided on the device (no host sync)
+        num_classes = weight_prob.shape[1]
+        class_sum = per_anchor.new_zeros(num_classes).index_add_(
+            0, label, per_anchor)
+        class_count = torch.bincount(label,
+                                     minlength=num_classes).clamp(min=1)
+        return (class_sum / class_count).sum() / (label.max() + 1)

@@ -144,9 +144,7 @@ class CrossEntropyLoss(nn.Module):
                 **kwargs) -> torch.Tensor:
         assert reduction_override in (None, 'none', 'mean', 'sum')
         reduction = reduction_override or self.reduction
-        class_weight = None
-        if self.class_weight is not None:
-            class_weight = cls_score.new_tensor(self.class_weight)
+        class_weight = self._class_weight_tensor(cls_score)
         return self.loss_weight * self.cls_criterion(
             cls_score,
             label,
@@ -157,6 +155,18 @@ class CrossEntropyLoss(nn.Module):
             avg_non_ignore=self.avg_non_ignore,
             ignore_index=ignore_index,
             **kwargs)
+
+    def _class_weight_tensor(self, cls_score: torch.Tensor
+                             ) -> Optional[torch.Tensor]:
+        """``class_weight`` as a tensor of the scores' dtype and device,
+        built once per dtype and device rather than every step."""
+        if self.class_weight is None:
+            return None
+        key = (cls_score.dtype, cls_score.device)
+        cache = self.__dict__.setdefault('_class_weight_cache', {})
+        if key not in cache:
+            cache[key] = cls_score.new_tensor(self.class_weight)
+        return cache[key]
 
     @property
     def loss_name(self) -> str:

@@ -193,9 +193,11 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
         else:
             log_vars = OrderedDict(
                 (k, v.detach()) for k, v in log_vars.items())
-        bad = [k for k, v in log_vars.items()
-               if 'loss' in k and k != 'loss' and not torch.isfinite(v)]
-        if bad:
+        terms = [k for k in log_vars if 'loss' in k and k != 'loss']
+        # one host sync for all terms; the names only when one is bad
+        if terms and not torch.isfinite(torch.stack(
+                [log_vars[k].float() for k in terms])).all():
+            bad = [k for k in terms if not torch.isfinite(log_vars[k])]
             loss = self._on_nonfinite_loss(log_vars, bad, loss)
         return loss, log_vars
 

@@ -47,27 +47,26 @@ class OHEMPixelSampler(BasePixelSampler):
         batch_kept = self.min_kept * seg_label.size(0)
         ignore_index = self.context.ignore_index
         valid = seg_label != ignore_index
-        seg_weight = seg_logit.new_zeros(seg_label.size())
-        valid_weight = seg_weight[valid]
         if self.thresh is not None:
             prob = F.softmax(seg_logit, dim=1)
-            gt = seg_label.clone().unsqueeze(1)
-            gt[gt == ignore_index] = 0
-            gt_prob = prob.gather(1, gt).squeeze(1)[valid]
-            sorted_prob, _ = gt_prob.sort()
-            if sorted_prob.numel() > 0:
-                min_threshold = sorted_prob[min(batch_kept,
-                                                sorted_prob.numel() - 1)]
-            else:
-                min_threshold = 0.0
-            threshold = max(min_threshold, self.thresh)
-            valid_weight[gt_prob < threshold] = 1.
-        else:
-            pixel_loss = sum(
-                loss(seg_logit, seg_label, weight=None,
-                     ignore_index=ignore_index, reduction_override='none')
-                for loss in self.context.pixel_losses())
-            _, order = pixel_loss[valid].sort(descending=True)
-            valid_weight[order[:batch_kept]] = 1.
+            gt = seg_label.masked_fill(~valid, 0).unsqueeze(1)
+            gt_prob = prob.gather(1, gt).squeeze(1)
+            valid_prob = gt_prob[valid]
+            threshold = self.thresh
+            if valid_prob.numel() > 0:
+                # the value a full sort would put at index k, found by
+                # selection; compared on the device (no host sync)
+                k = min(batch_kept, valid_prob.numel() - 1)
+                threshold = valid_prob.kthvalue(k + 1).values.clamp(
+                    min=self.thresh)
+            return (valid & (gt_prob < threshold)).to(seg_logit.dtype)
+        pixel_loss = sum(
+            loss(seg_logit, seg_label, weight=None,
+                 ignore_index=ignore_index, reduction_override='none')
+            for loss in self.context.pixel_losses())
+        _, order = pixel_loss[valid].sort(descending=True)
+        seg_weight = seg_logit.new_zeros(seg_label.size())
+        valid_weight = seg_weight[valid]
+        valid_weight[order[:batch_kept]] = 1.
         seg_weight[valid] = valid_weight
         return seg_weight
