@@ -1,5 +1,7 @@
-"""Tiny model configs shared by the tests."""
+"""Tiny model configs and figure checks shared by the tests."""
 import copy
+
+import numpy as np
 
 NORM = dict(type='BN', requires_grad=True)
 HR_CHANNELS = [8, 16, 32, 64]
@@ -75,3 +77,29 @@ def tiny_ocrnet(num_classes=4) -> dict:
     return dict(type='CascadeEncoderDecoder', num_stages=2,
                 backbone=tiny_hrnet(), decode_head=[fcn, ocr],
                 train_cfg=dict(), test_cfg=dict(mode='whole'))
+
+
+def read_show_figure(figure: np.ndarray, gt: np.ndarray, palette) -> dict:
+    """Take apart a ``--show-dir`` figure drawn at opacity 1.
+
+    Finds the rows of the "ground truth" panel (the second one, equal to
+    ``palette[gt]`` where ``gt`` has a class) and returns ``titles`` (the
+    strip above the panels), ``panels`` (prediction, ground truth) and
+    ``legend_colors`` (the RGB colours below the panels other than white
+    and black).
+    """
+    height, width = gt.shape
+    palette = np.asarray(palette)
+    known = gt < len(palette)
+    for top in range(figure.shape[0] - height + 1):
+        right = figure[top:top + height, width:2 * width]
+        if np.array_equal(right[known], palette[gt[known]]):
+            break
+    else:
+        raise AssertionError('no ground-truth panel in the figure')
+    below = figure[top + height:].reshape(-1, 3)
+    colors = {tuple(c) for c in np.unique(below, axis=0).tolist()}
+    return dict(titles=figure[:top],
+                panels=(figure[top:top + height, :width],
+                        figure[top:top + height, width:2 * width]),
+                legend_colors=colors - {(255, 255, 255), (0, 0, 0)})

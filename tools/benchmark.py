@@ -73,7 +73,8 @@ def set_mode(cfg, args) -> None:
 
 
 def run(model, loader, args, device, fp16: bool):
-    """Predictions and images/s of one pass over ``loader``."""
+    """Predictions, images/s, and the numbers of timed and warm-up images
+    of one pass over ``loader``."""
     autocast = torch.autocast(device.type, dtype=amp_dtype(device.type)) \
         if fp16 else contextlib.nullcontext()
     memory_format = torch.channels_last if args.channels_last \
@@ -97,7 +98,11 @@ def run(model, loader, args, device, fp16: bool):
                               f'{timed / seconds:.2f} img/s', 'current')
             if i + 1 >= total:
                 break
-    return preds, timed / seconds
+    return preds, timed / seconds, timed, warmup
+
+
+def _images(count: int) -> str:
+    return f'{count} image{"" if count == 1 else "s"}'
 
 
 def main(argv=None) -> dict:
@@ -116,12 +121,15 @@ def main(argv=None) -> dict:
         model = model.to(memory_format=torch.channels_last)
     report = dict(mode=args.mode, fps=[])
     for _ in range(args.repeat_times):
-        preds, fps = run(model, loader, args, device, args.fp16)
+        preds, fps, timed, warmup = run(model, loader, args, device,
+                                        args.fp16)
+        report.update(timed=timed, warmup=warmup)
         report['fps'].append(fps)
         print(f'{args.mode} inference on {device}'
-              f'{" (autocast)" if args.fp16 else ""}: {fps:.2f} img/s')
+              f'{" (autocast)" if args.fp16 else ""}: {fps:.2f} img/s '
+              f'over {_images(timed)}, after {_images(warmup)} of warm-up')
     if args.compare_fp32:
-        fp32, fps32 = run(model, loader, args, device, fp16=False)
+        fp32, fps32, _, _ = run(model, loader, args, device, fp16=False)
         indices = list(range(len(preds)))
         miou = [dataset.evaluate(dataset.pre_eval(p, indices))['mIoU']
                 for p in (preds, fp32)]

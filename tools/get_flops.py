@@ -2,45 +2,74 @@
 
 Counts ``forward_dummy`` (whole-image logits) with mmengine's analyser,
 which traces the model (no compiled dependency). As in MMSeg 0.28's table,
-one multiply-add counts as one FLOP.
+one multiply-add counts as one FLOP. CAC's training branches (projection,
+confidence) are listed with their parameters; they do not run at inference,
+so they have no FLOPs, which a note below the table says.
 
     python tools/get_flops.py CONFIG [--shape H W] [--depth 2]
 """
 import argparse
 import warnings
+from typing import List
 
 import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.analysis.print_helper import complexity_stats_table
 
 from mmseg.models import build_segmentor
+from mmseg.utils.checkpoint import cac_branch_keys
 from mmseg.utils.cli import add_cfg_options, load_config, run_cli
 
 
-class _Logits(torch.nn.Module):
-    """The segmentor's ``forward_dummy`` as a plain forward for tracing."""
+def cac_branches(model: torch.nn.Module) -> List[str]:
+    """Names of the CAC training branches (projection, confidence) of
+    ``model``, outermost modules only."""
+    def is_branch(name: str) -> bool:
+        return bool(name) and bool(cac_branch_keys([name + '.']))
 
-    def __init__(self, segmentor: torch.nn.Module):
-        super().__init__()
-        self.segmentor = segmentor
-
-    def forward(self, img: torch.Tensor) -> torch.Tensor:
-        return self.segmentor.forward_dummy(img)
+    return [name for name, _ in model.named_modules()
+            if is_branch(name) and not is_branch(name.rpartition('.')[0])]
 
 
 def count(model: torch.nn.Module, shape, depth: int) -> dict:
-    """Total FLOPs and parameters, and the per-module table."""
+    """Total FLOPs and parameters, the per-module table and the CAC
+    branches (name -> parameters, FLOPs)."""
     img = torch.zeros(1, 3, *shape)
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter('ignore')  # tracer warnings
-        analyzer = FlopAnalyzer(_Logits(model), (img, ))
-        analyzer.unsupported_ops_warnings(False)
-        analyzer.uncalled_modules_warnings(False)
-        total = analyzer.total()
-        table = complexity_stats_table(analyzer, max_depth=depth + 1,
-                                       show_param_shapes=False)
-    return dict(flops=total, table=table.replace('segmentor.', ''),
+    # traced as the model itself, so the table's names are the model's
+    model.forward = model.forward_dummy
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter('ignore')  # tracer warnings
+            analyzer = FlopAnalyzer(model, (img, ))
+            analyzer.unsupported_ops_warnings(False)
+            analyzer.uncalled_modules_warnings(False)
+            total = analyzer.total()
+            by_module = analyzer.by_module()
+            table = complexity_stats_table(analyzer, max_depth=depth,
+                                           show_param_shapes=False)
+    finally:
+        del model.forward
+    modules = dict(model.named_modules())
+    branches = {
+        name: (sum(p.numel() for p in modules[name].parameters()),
+               by_module.get(name, 0))
+        for name in cac_branches(model)}
+    return dict(flops=total, table=table, branches=branches,
                 params=sum(p.numel() for p in model.parameters()))
+
+
+def cac_note(result: dict) -> str:
+    """The note on the CAC branches of ``count``'s result ('' if none)."""
+    if not result['branches']:
+        return ''
+    params = sum(p for p, _ in result['branches'].values())
+    flops = sum(f for _, f in result['branches'].values())
+    return (f'note: CAC\'s training branches '
+            f'({", ".join(result["branches"])}: {params / 1e6:.3f} M '
+            f'parameters, {flops} FLOPs counted) are not run at inference, '
+            'so they cost nothing there; without them the model has '
+            f'{(result["params"] - params) / 1e6:.3f} M parameters '
+            '(tools/model_converters/strip_cac.py removes them)')
 
 
 def main(argv=None) -> dict:
@@ -62,6 +91,9 @@ def main(argv=None) -> dict:
     print(f'input 3x{args.shape[0]}x{args.shape[1]}: '
           f'{result["flops"] / 1e9:.2f} GFLOPs, '
           f'{result["params"] / 1e6:.3f} M parameters')
+    note = cac_note(result)
+    if note:
+        print(note)
     return result
 
 

@@ -11,6 +11,7 @@ import os.path as osp
 import time
 
 import mmengine
+import numpy as np
 from mmengine.dist import is_main_process
 
 from mmseg.apis import configure_aug_test, test_segmentor
@@ -104,6 +105,14 @@ def metric_settings(args) -> dict:
         **eval_options)
 
 
+def _plain(value):
+    """JSON form of the numpy values in metrics (cityscapesscripts' result
+    dict holds numpy integers)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f'{type(value).__name__} is not JSON serializable')
+
+
 def main(argv=None):
     args = parse_args(argv)
     trust_from_args(args)
@@ -131,7 +140,7 @@ def main(argv=None):
         json_file = osp.join(work_dir, f'eval_{scale}_scale_{stamp}.json')
         with open(json_file, 'w') as f:
             json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                           metric=metrics), f, indent=2)
+                           metric=metrics), f, indent=2, default=_plain)
         print(f'metrics written to {json_file}')
 
 

@@ -71,7 +71,9 @@ def resume_settings(args, cfg, work_dir):
         latest = find_latest_checkpoint(work_dir)
         if latest:
             return latest, True
-        print(f'--auto-resume: no checkpoint in {work_dir}, starting anew')
+        if is_main_process():
+            print(f'--auto-resume: no checkpoint in {work_dir}, '
+                  'starting anew')
     if cfg.get('resume_from'):
         return cfg.resume_from, True
     return args.load_from or cfg.get('load_from'), False

@@ -1,4 +1,4 @@
-from .inference import inference_segmentor, init_segmentor
+from .inference import inference_segmentor, init_segmentor, show_result_pyplot
 from .seeds import init_random_seed, set_random_seed
 from .test import (
     AUG_TEST_RATIOS,
@@ -10,7 +10,7 @@ from .test import (
 from .train import train_segmentor
 
 __all__ = [
-    'init_segmentor', 'inference_segmentor',
+    'init_segmentor', 'inference_segmentor', 'show_result_pyplot',
     'AUG_TEST_RATIOS', 'configure_aug_test', 'test_segmentor',
     'train_segmentor', 'single_gpu_test', 'multi_gpu_test',
     'init_random_seed', 'set_random_seed'

@@ -1,7 +1,9 @@
 """Build a segmentor from a config (+ checkpoint) and run it on images."""
 import copy
-from typing import List, Optional, Sequence, Union
+import warnings
+from typing import List, Optional, Sequence, Tuple, Union
 
+import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -68,3 +70,40 @@ def inference_segmentor(model: torch.nn.Module,
     device = next(model.parameters()).device
     views = [v.to(device) for v in batch['img']]
     return model(views, batch['img_metas'], mode='predict')
+
+
+def show_result_pyplot(model: torch.nn.Module,
+                       img: Union[str, np.ndarray],
+                       result: Sequence[np.ndarray],
+                       palette: Optional[Sequence[Sequence[int]]] = None,
+                       fig_size: Tuple[float, float] = (15, 10),
+                       opacity: float = 0.5,
+                       title: str = '',
+                       block: bool = True,
+                       out_file: Optional[str] = None) -> None:
+    """Show ``result`` drawn over ``img`` in a matplotlib figure (0.28 API).
+
+    Args:
+        model: The segmentor (or a wrapper with ``.module``).
+        img: Image file or BGR array.
+        result: Label maps from ``inference_segmentor``; the first is drawn.
+        palette: RGB colour per class (default: the model's).
+        fig_size: Figure size in inches.
+        opacity: Weight of the class colours, in (0, 1].
+        title: Figure title.
+        block: Whether ``plt.show`` blocks.
+        out_file: Also write the drawing (BGR, full resolution) there.
+    """
+    import matplotlib.pyplot as plt
+    model = getattr(model, 'module', model)
+    with warnings.catch_warnings():  # returning the drawing is the point
+        warnings.simplefilter('ignore', UserWarning)
+        drawn = model.show_result(img, result, palette=palette, show=False,
+                                  opacity=opacity)
+    plt.figure(figsize=fig_size)
+    plt.imshow(mmcv.bgr2rgb(drawn))
+    plt.title(title)
+    plt.tight_layout()
+    plt.show(block=block)
+    if out_file is not None:
+        mmcv.imwrite(drawn, out_file)

@@ -1,4 +1,5 @@
 import os
+import os.path as osp
 import tempfile
 from typing import List, Optional, Sequence
 
@@ -102,6 +103,18 @@ def _save_npy(result) -> str:
     return path
 
 
+def _show_batch(model, data: dict, results: list, dataset, show: bool,
+                out_dir: Optional[str], opacity: float) -> None:
+    """0.28's drawings of a batch, over the original image files."""
+    segmentor = getattr(model, 'module', model)
+    for meta, result in zip(data['img_metas'][0], results):
+        out_file = osp.join(out_dir, meta['ori_filename']) if out_dir \
+            else None
+        segmentor.show_result(meta['filename'], [result],
+                              palette=getattr(dataset, 'PALETTE', None),
+                              show=show, out_file=out_file, opacity=opacity)
+
+
 def single_gpu_test(model: torch.nn.Module, data_loader,
                     show: bool = False, out_dir: Optional[str] = None,
                     efficient_test: bool = False, opacity: float = 0.5,
@@ -113,8 +126,9 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
         model: Segmentor (or a wrapper) called the 0.28 way.
         data_loader: Loader whose dataset has ``pre_eval`` /
             ``format_results`` when those modes are used.
-        show, out_dir, opacity: Not supported here; use
-            ``tools/test.py --show-dir``.
+        show: Show each drawing in a window (``model.show_result``).
+        out_dir: Write each drawing to ``out_dir/<ori_filename>``.
+        opacity: Weight of the class colours in the drawings.
         efficient_test: Deprecated in 0.28: each result is saved as a
             ``.npy`` file under ``.efficient_test/`` and its path returned.
         pre_eval: Return the dataset's ``pre_eval`` statistics.
@@ -124,9 +138,6 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
     Returns:
         Label maps, pre-eval statistics or formatted files, per image.
     """
-    if show or out_dir:
-        raise ValueError('single_gpu_test(show=, out_dir=) is not supported; '
-                         'use tools/test.py --show-dir DIR [--opacity]')
     if efficient_test + pre_eval + format_only > 1:
         raise InvalidArgumentError('single_gpu_test: efficient_test, pre_eval '
                                    'and format_only are exclusive')
@@ -137,6 +148,8 @@ def single_gpu_test(model: torch.nn.Module, data_loader,
     for data in data_loader:
         indices = next(batches)
         result = _batch_results(model, data)
+        if show or out_dir:
+            _show_batch(model, data, result, dataset, show, out_dir, opacity)
         if efficient_test:
             result = [_save_npy(r) for r in result]
         if format_only:

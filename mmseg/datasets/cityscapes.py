@@ -128,7 +128,7 @@ class CityscapesDataset(CustomDataset):
 
     def evaluate(self, results: list, metric='mIoU', logger=None,
                  imgfile_prefix: Optional[str] = None,
-                 gt_seg_maps=None) -> Dict:
+                 gt_seg_maps=None, **kwargs) -> Dict:
         """Evaluate with the default metrics and/or the official protocol.
 
         Args:
@@ -144,6 +144,7 @@ class CityscapesDataset(CustomDataset):
                 temporary folder is used when None).
             gt_seg_maps: Label maps replacing this dataset's for the
                 default metrics (as in :meth:`CustomDataset.evaluate`).
+            **kwargs: Passed to :meth:`CustomDataset.evaluate`.
 
         Returns:
             The metrics; 'cityscapes' adds cityscapesscripts' result dict
@@ -158,7 +159,8 @@ class CityscapesDataset(CustomDataset):
                 self._evaluate_cityscapes(results, logger, imgfile_prefix))
         if metrics:
             eval_results.update(super().evaluate(
-                results, metrics, logger, gt_seg_maps=gt_seg_maps))
+                results, metrics, logger, gt_seg_maps=gt_seg_maps,
+                **kwargs))
         return eval_results
 
     def _evaluate_cityscapes(self, results: list, logger,

@@ -7,7 +7,7 @@ import mmcv
 import numpy as np
 import torch
 from mmengine import fileio
-from mmengine.logging import print_log
+from mmengine.logging import MMLogger, print_log
 from mmengine.utils import mkdir_or_exist
 from PIL import Image
 from prettytable import PrettyTable
@@ -19,7 +19,7 @@ from mmseg.core.evaluation.metrics import (
     intersect_and_union,
     pre_eval_to_metrics,
 )
-from mmseg.core.visualization import overlay, side_by_side
+from mmseg.core.visualization import labelled_panels, overlay
 from mmseg.registry import DATASETS
 from mmseg.utils.errors import InvalidArgumentError
 
@@ -420,6 +420,8 @@ class CustomDataset(Dataset):
             logger: Where tables are printed (``print_log`` semantics).
             gt_seg_maps: Label maps to use instead of this dataset's (for
                 label-map results).
+            **kwargs: ``class_table_on_console=False`` sends the per-class
+                table to the log file only (with ``logger='current'``).
 
         Returns:
             ``aAcc``, ``m<Metric>`` and ``<Metric>.<class>`` as fractions,
@@ -446,12 +448,19 @@ class CustomDataset(Dataset):
         if class_names is None:  # pre_eval results of an unnamed dataset
             per_class = next(v for k, v in values.items() if k != 'aAcc')
             class_names = tuple(range(len(per_class)))
-        return self._report(values, class_names, logger)
+        return self._report(values, class_names, logger,
+                            kwargs.get('class_table_on_console', True))
 
     @staticmethod
     def _report(values: Dict[str, np.ndarray], class_names: Sequence,
-                logger) -> Dict[str, float]:
-        """Print the per-class and summary tables; return the 0.28 dict."""
+                logger, class_table_on_console: bool = True
+                ) -> Dict[str, float]:
+        """Print the per-class and summary tables; return the 0.28 dict.
+
+        With ``class_table_on_console=False`` and the 'current' logger (the
+        validations during training) the per-class table goes to the log
+        file only.
+        """
         summary = {key: np.round(_nanmean(value) * 100, 2)
                    for key, value in values.items()}
         per_class = {key: np.round(value * 100, 2)
@@ -465,8 +474,13 @@ class CustomDataset(Dataset):
         for key, value in summary.items():
             summary_table.add_column(key if key == 'aAcc' else 'm' + key,
                                      [value])
-        print_log('per class results:', logger)
-        print_log('\n' + class_table.get_string(), logger=logger)
+        if class_table_on_console or logger != 'current':
+            print_log('per class results:', logger)
+            print_log('\n' + class_table.get_string(), logger=logger)
+        else:
+            MMLogger.get_current_instance().info(
+                'per class results:\n' + class_table.get_string(),
+                extra=dict(only='file'))
         print_log('Summary:', logger)
         print_log('\n' + summary_table.get_string(), logger=logger)
 
@@ -512,7 +526,9 @@ class CustomDataset(Dataset):
                         opacity: float = 0.5) -> str:
         """Save the image of sample ``index`` overlaid with ``pred``.
 
-        With an annotation, the ground truth overlay is put on the right.
+        The panels are titled "prediction" and, with an annotation,
+        "ground truth" (on the right); below them a legend names the
+        colour of every class shown in either.
 
         Args:
             index: Dataset index.
@@ -527,13 +543,22 @@ class CustomDataset(Dataset):
         img = mmcv.imread(osp.join(self.img_dir, filename),
                           backend_args=self.backend_args)
         pred = np.asarray(pred)
+        maps = [('prediction', pred)]
+        if self.ann_dir is not None:
+            maps.append(('ground truth', self.get_gt_seg_map_by_idx(index)))
         palette = self.PALETTE
         if palette is None:
-            palette = _random_palette(int(pred.max()) + 1)
-        panels = [overlay(img, pred, palette, opacity)]
-        if self.ann_dir is not None:
-            gt = self.get_gt_seg_map_by_idx(index)
-            panels.append(overlay(img, gt, palette, opacity))
+            palette = _random_palette(
+                max(int(m[m != self.ignore_index].max(initial=0))
+                    for _, m in maps) + 1)
+        shown = np.unique(np.concatenate([m.ravel() for _, m in maps]))
+        shown = [int(c) for c in shown if 0 <= c < len(palette)]
+        names = self.CLASSES or ()
+        entries = [(names[c] if c < len(names) else str(c), palette[c])
+                   for c in shown]
+        figure = labelled_panels(
+            [(title, overlay(img, m, palette, opacity)) for title, m in maps],
+            entries)
         path = osp.join(out_dir, osp.splitext(filename)[0] + '.png')
-        mmcv.imwrite(side_by_side(*panels), path)
+        mmcv.imwrite(figure, path)
         return path

@@ -721,7 +721,8 @@ def generate_cityscapes(root: str, num_train: int = 40, num_val: int = 10,
 
     Writes ``leftImg8bit/{split}/{city}/{stem}_leftImg8bit.png`` and, in
     ``gtFine/{split}/{city}``, ``{stem}_gtFine_polygons.json``,
-    ``_labelIds.png``, ``_labelTrainIds.png`` and ``_color.png``, where
+    ``_labelIds.png``, ``_labelTrainIds.png``, ``_instanceIds.png`` and
+    ``_color.png``, where
     ``stem`` is ``{city}_{seq:06d}_000019``; plus ``{split}.txt`` in
     ``root`` listing ``{city}/{stem}``.
 
@@ -766,10 +767,37 @@ def generate_cityscapes(root: str, num_train: int = 40, num_val: int = 10,
             _write(gt + 'labelIds.png', scene.label_map)
             _write(gt + 'labelTrainIds.png', train_id[scene.label_map])
             _write(gt + 'color.png', color[scene.label_map])
+            _write(gt + 'instanceIds.png',
+                   cityscapes_instance_ids(scene.shapes, size))
             _write_polygons(gt + 'polygons.json', scene.shapes, size)
             written[split].append(f'{city}/{stem}')
         _write_lines(osp.join(root, f'{split}.txt'), sorted(written[split]))
     return written
+
+
+def cityscapes_instance_ids(shapes: Sequence[Shape],
+                            size: Size) -> np.ndarray:
+    """The ``*_gtFine_instanceIds.png`` map of a scene.
+
+    As in Cityscapes: ``label id * 1000 + k`` for the k-th object (from 0,
+    in drawing order) of a class that has instances (person, car, ...),
+    the label id otherwise, 0 ('unlabeled') where no polygon lies.
+
+    Returns:
+        uint16 ``(H, W)``.
+    """
+    by_name = {lb.name: lb for lb in cs_labels}
+    seen: Dict[str, int] = {}
+    ids = [0]
+    for shape in shapes:
+        label = by_name[shape.label]
+        if label.hasInstances:
+            ids.append(label.id * 1000 + seen.get(shape.label, 0))
+            seen[shape.label] = seen.get(shape.label, 0) + 1
+        else:
+            ids.append(label.id)
+    index = rasterize([s.polygon for s in shapes], size)
+    return np.asarray(ids, dtype=np.uint16)[index]
 
 
 def _write_polygons(path: str, shapes: Sequence[Shape], size: Size) -> None:

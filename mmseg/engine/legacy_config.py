@@ -280,7 +280,8 @@ def train_runner_kwargs(cfg: Config,
                 val_ds, 1, data.workers_per_gpu, 'DefaultSampler', False,
                 **dict(data.get('val_dataloader', {}))),
             val_cfg=dict(type='ValLoop'),
-            val_evaluator=evaluator(val_ds, eval_cfg))
+            val_evaluator=evaluator(val_ds, eval_cfg,
+                                    class_table_on_console=False))
         kwargs['custom_hooks'].append(dict(type='ProgressBarHook'))
     for split in ('train_dataloader', 'val_dataloader'):
         if split in kwargs:

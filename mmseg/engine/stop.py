@@ -3,6 +3,8 @@
 A stop is an exception that the tools turn into one line on rank 0 and an
 exit status (``mmseg.utils.cli.run_cli``), never into a traceback.
 """
+import atexit
+import multiprocessing
 import signal
 import threading
 from typing import Optional
@@ -51,6 +53,7 @@ class SignalFlag:
         """Catch the stop signals (only possible in the main thread)."""
         if threading.current_thread() is not threading.main_thread():
             return
+        kill_workers_at_exit()
         for sig in STOP_SIGNALS:
             self._previous[sig] = signal.signal(sig, self._record)
 
@@ -65,11 +68,38 @@ def training_worker_init(worker_id: int, num_workers: int, rank: int,
                          seed: Optional[int]) -> None:
     """Start of a data loader worker during training.
 
-    Seeds it as mmengine does, and makes it ignore SIGINT: Ctrl-C reaches
-    the whole foreground process group and must not kill the workers under
-    the main process, which saves and then shuts them down. SIGTERM is left
-    alone: the main process shuts its workers down with it.
+    Seeds it as mmengine does, and makes it ignore SIGINT and SIGTERM:
+    Ctrl-C reaches the whole foreground process group, and Slurm signals
+    every process of a job, but the workers must outlive the main process's
+    save; it shuts them down through their queues afterwards (and a worker
+    whose main process is gone exits by itself).
     """
     if seed is not None:
         seed_worker(worker_id, num_workers, rank, seed)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
+_kill_registered = False
+
+
+def kill_workers_at_exit() -> None:
+    """At interpreter exit, SIGKILL the daemonic children still running.
+
+    The data loader workers ignore SIGTERM (``training_worker_init``);
+    multiprocessing's own exit function terminates them with SIGTERM and
+    then joins them, which would wait forever. Registered after it (it is
+    registered when multiprocessing is imported), so it runs before it.
+    """
+    global _kill_registered
+    if not _kill_registered:
+        atexit.register(_kill_daemonic_children)
+        _kill_registered = True
+
+
+def _kill_daemonic_children() -> None:
+    # torch's SIGCHLD handler would report each killed worker as a failure
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for child in multiprocessing.active_children():
+        if child.daemon:
+            child.kill()

@@ -122,8 +122,6 @@ def test_single_gpu_test_returns_model_outputs():
     loader = torch.utils.data.DataLoader(data, batch_size=2)
     results = single_gpu_test(Model(), loader)
     assert [r[0, 0] for r in results] == [0, 1, 2]
-    with pytest.raises(ValueError, match='--show-dir'):
-        single_gpu_test(Model(), loader, show=True)
 
 
 def test_random_seed_helpers():

@@ -21,6 +21,7 @@ from mmseg.datasets import (
     build_dataset,
 )
 from mmseg.datasets import builder as builder_module
+from tests.helpers import read_show_figure
 
 TRAIN_PIPELINE = [
     dict(type='LoadImageFromFile'),
@@ -366,22 +367,31 @@ def test_coco_stuff_suffixes(tmp_path):
 
 def test_show_prediction(cityscapes_root, tmp_path):
     dataset = cityscapes(cityscapes_root, 'val')
-    path = dataset.show_prediction(0, np.zeros((H, W), dtype=np.int64),
-                                   str(tmp_path / 'show'), opacity=1.0)
+    pred = np.zeros((H, W), dtype=np.int64)
+    pred[0, 0] = 5  # pole: shown only in the prediction
+    path = dataset.show_prediction(0, pred, str(tmp_path / 'show'),
+                                   opacity=1.0)
     assert path.endswith('frankfurt/frankfurt_000000_000000_leftImg8bit.png')
-    overlay = np.array(Image.open(path))  # RGB
-    assert overlay.shape[:2] == (H, 2 * W)  # prediction | ground truth
-    assert overlay[0, 0].tolist() == [128, 64, 128]  # road colour
+    figure = np.array(Image.open(path))  # RGB
     gt = dataset.get_gt_seg_map_by_idx(0)
     palette = np.array(dataset.PALETTE)
-    right = overlay[:, W:]
-    shown = gt < len(palette)
-    np.testing.assert_array_equal(right[shown], palette[gt[shown]])
+    parts = read_show_figure(figure, gt, palette)
+    assert figure.shape[1] == 2 * W  # prediction | ground truth
+    np.testing.assert_array_equal(parts['panels'][0], palette[pred])
+    # both titles are drawn in black on white
+    titles = parts['titles']
+    assert titles.shape[0] > 0
+    for half in (titles[:, :W], titles[:, W:]):
+        assert (half == 0).all(axis=-1).any()
+    # one swatch per class of either map, in its palette colour
+    shown = set(np.unique(pred)) | set(np.unique(gt[gt != 255]))
+    assert parts['legend_colors'] == {tuple(palette[c]) for c in shown}
+
     no_gt = cityscapes(cityscapes_root, 'val')
     no_gt.ann_dir = None
     single = no_gt.show_prediction(0, np.zeros((H, W), dtype=np.int64),
                                    str(tmp_path / 'single'))
-    assert np.array(Image.open(single)).shape[:2] == (H, W)
+    assert np.array(Image.open(single)).shape[1] == W
 
 
 # ---------------------------------------------------------------- wrappers

@@ -138,10 +138,33 @@ def test_cac_warmup_survives_a_resume(synthetic_root, tmp_path):
             first_log[it]['loss'], rel=1e-5)
 
 
-def test_cac_diagnostics_reach_the_json_log_and_tensorboard(dist_run):
+def event_scalars(work_dir):
+    """The TensorBoard scalars of a run, from ``<timestamp>/vis_data``
+    (the timestamp of its JSON log), as the README says."""
     from tensorboard.backend.event_processing.event_accumulator import (
         EventAccumulator,
     )
+    (log, ) = glob.glob(os.path.join(work_dir, '*.log.json'))
+    timestamp = os.path.basename(log)[:-len('.log.json')]
+    (events, ) = glob.glob(os.path.join(work_dir, timestamp, 'vis_data',
+                                        'events.out.tfevents.*'))
+    acc = EventAccumulator(events)
+    acc.Reload()
+    return acc
+
+
+def test_validation_scalars_reach_tensorboard_at_their_iteration(dist_run):
+    (val, ) = [r for r in json_log(dist_run) if r.get('mode') == 'val']
+    acc = event_scalars(dist_run)
+    for key in ('mIoU', 'aAcc', 'IoU.road', 'Acc.car'):
+        (event, ) = acc.Scalars(key)
+        assert event.step == val['iter'] == 6
+        assert event.value == pytest.approx(val[key], rel=1e-6)
+    # training scalars: one per logged iteration, at that iteration
+    assert [e.step for e in acc.Scalars('loss')] == [1, 2, 3, 4, 5, 6]
+
+
+def test_cac_diagnostics_reach_the_json_log_and_tensorboard(dist_run):
     train = [r for r in json_log(dist_run) if r.get('mode') == 'train']
     keys = [f'decode.cac_{k}' for k in ('classes', 'anchors', 'anchors_min',
                                         'anchors_mean', 'hard_share',
@@ -152,10 +175,7 @@ def test_cac_diagnostics_reach_the_json_log_and_tensorboard(dist_run):
     for rec in train[3:]:
         assert rec['decode.cac_anchors'] >= rec['decode.cac_classes'] >= 1
         assert 0 <= rec['decode.cac_hard_share'] <= 1
-    (events, ) = glob.glob(str(dist_run / '*' / 'vis_data' /
-                               'events.out.tfevents.*'))
-    acc = EventAccumulator(events)
-    acc.Reload()
+    acc = event_scalars(dist_run)
     anchors = {e.step: e.value for e in acc.Scalars('decode.cac_anchors')}
     assert anchors == pytest.approx(
         {r['iter']: r['decode.cac_anchors'] for r in train})

@@ -10,6 +10,7 @@ from cityscapesscripts.helpers.labels import id2label
 from PIL import Image
 
 from mmseg.apis import AUG_TEST_RATIOS, configure_aug_test
+from mmseg.datasets import CityscapesDataset
 from tests.runs import (
     QUICK_CAC,
     free_port,
@@ -93,6 +94,93 @@ def test_format_only_without_prefix_is_a_one_line_error(checkpoint,
     assert result.returncode == 2
     assert result.stderr.strip().count('\n') == 0
     assert 'imgfile_prefix' in result.stderr
+
+
+# cityscapesscripts' evaluator, run as its own main() does: it finds the
+# ground truth through CITYSCAPES_DATASET (gtFine/val), the predictions
+# through CITYSCAPES_RESULTS, writes CITYSCAPES_EXPORT_DIR's JSON and keeps
+# its settings in module globals, hence its own process. numpy 2.4 removed
+# in1d, which cityscapesscripts 2.3 calls.
+OFFICIAL_EVAL = """
+import sys
+import numpy as np
+if not hasattr(np, 'in1d'):
+    np.in1d = lambda a, b, assume_unique=False, invert=False: np.isin(
+        a, b, assume_unique=assume_unique, invert=invert).ravel()
+sys.argv = sys.argv[:1]
+from cityscapesscripts.evaluation import evalPixelLevelSemanticLabeling
+evalPixelLevelSemanticLabeling.main()
+"""
+
+
+def run_official_evaluator(root, predictions, tmp_path) -> dict:
+    export_dir = tmp_path / 'official'
+    export_dir.mkdir()
+    run_tool(['python', '-c', OFFICIAL_EVAL], env=dict(
+        CITYSCAPES_DATASET=str(root), CITYSCAPES_RESULTS=str(predictions),
+        CITYSCAPES_EXPORT_DIR=str(export_dir)))
+    return mmengine.load(export_dir / 'resultPixelLevelSemanticLabeling.json')
+
+
+def test_official_evaluator_agrees_with_miou(checkpoint, synthetic_root,
+                                             tmp_path):
+    """cityscapesscripts on the exported val predictions, with instance
+    scores (the synthetic data has *_gtFine_instanceIds.png), gives the
+    per-class IoU of --eval mIoU."""
+    exported = tmp_path / 'val_label_ids'
+    opts = small_run_options(synthetic_root, 4)
+    run_tool(['python', 'tools/test.py', QUICK_CAC, checkpoint,
+              '--format-only', '--eval-options',
+              f'imgfile_prefix={exported}', '--work-dir',
+              str(tmp_path / 'export'), *opts])
+    # the README's command: mIoU and the in-process official evaluation
+    run_tool(['python', 'tools/test.py', QUICK_CAC, checkpoint, '--eval',
+              'mIoU', 'cityscapes', '--eval-options',
+              f'imgfile_prefix={tmp_path / "eval_ids"}', '--work-dir',
+              str(tmp_path / 'eval'), *opts])
+    (eval_json, ) = glob.glob(str(tmp_path / 'eval' / 'eval_*.json'))
+    ours = mmengine.load(eval_json)['metric']
+    official = run_official_evaluator(synthetic_root, exported, tmp_path)
+    assert len(official['classInstScores']) > 0  # instance ids were read
+    names = [name for name in official['classScores']
+             if f'IoU.{name}' in ours]
+    assert len(names) == 19
+    scores = np.array([official['classScores'][n] for n in names])
+    np.testing.assert_allclose(
+        scores, [ours[f'IoU.{n}'] for n in names], atol=1e-4)
+    assert np.isfinite(scores).sum() >= 3  # classes seen in the val images
+    assert (scores[np.isfinite(scores)] > 0).any()
+    for key in ('classScores', 'classInstScores'):
+        np.testing.assert_allclose(
+            [ours[key][n] for n in names],
+            [official[key][n] for n in names], atol=1e-12)
+
+
+def test_official_evaluator_agrees_on_varied_predictions(synthetic_root,
+                                                         tmp_path):
+    """The same on predictions that get every class partly right: the
+    ground truth with blocks of each image relabelled."""
+    dataset = CityscapesDataset(
+        pipeline=[], data_root=str(synthetic_root),
+        img_dir='leftImg8bit/val', ann_dir='gtFine/val')
+    rng = np.random.default_rng(0)
+    preds = []
+    for index in range(len(dataset)):
+        pred = dataset.get_gt_seg_map_by_idx(index).astype(np.int64)
+        pred[pred == 255] = 0
+        for _ in range(6):
+            y, x = rng.integers(0, 96), rng.integers(0, 224)
+            pred[y:y + 32, x:x + 32] = rng.integers(0, 19)
+        preds.append(pred)
+    dataset.format_results(preds, str(tmp_path / 'preds'))
+    ours = dataset.evaluate(preds, metric='mIoU', logger='silent')
+    official = run_official_evaluator(synthetic_root, tmp_path / 'preds',
+                                      tmp_path)
+    names = dataset.CLASSES
+    scores = np.array([official['classScores'][n] for n in names])
+    assert (scores[np.isfinite(scores)] > 0.5).sum() >= 8
+    np.testing.assert_allclose(scores, [ours[f'IoU.{n}'] for n in names],
+                               atol=1e-4)
 
 
 @pytest.mark.parametrize('dataset_type, ratios', [

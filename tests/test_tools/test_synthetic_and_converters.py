@@ -8,7 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cityscapesscripts.helpers.annotation import Annotation
 from cityscapesscripts.helpers.labels import id2label, name2label
+from cityscapesscripts.preparation.json2instanceImg import (
+    createInstanceImage,
+)
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from PIL import Image
 
@@ -38,7 +42,8 @@ def cityscapes_files(root: Path, split: str, stem: str) -> dict:
     city, name = stem.split('/')
     gt = root / 'gtFine' / split / city
     suffixes = dict(ids='labelIds.png', train_ids='labelTrainIds.png',
-                    color='color.png', polygons='polygons.json')
+                    instance_ids='instanceIds.png', color='color.png',
+                    polygons='polygons.json')
     files = {k: gt / f'{name}_gtFine_{v}' for k, v in suffixes.items()}
     files['image'] = root / 'leftImg8bit' / split / city / (
         name + '_leftImg8bit.png')
@@ -97,6 +102,31 @@ def test_cityscapes_polygons_reproduce_labels(cityscapes, tmp_path):
                                   ('color', 'color')):
                 json2labelImg(str(files['polygons']), str(out), encoding)
                 np.testing.assert_array_equal(read(out), read(files[key]))
+
+
+def test_cityscapes_instance_ids(cityscapes):
+    root, written = cityscapes
+    instances = set()
+    for split, stems in written.items():
+        for stem in stems:
+            files = cityscapes_files(root, split, stem)
+            assert Image.open(files['instance_ids']).mode == 'I;16'
+            ours = read(files['instance_ids']).astype(np.int64)
+            # cityscapesscripts' own converter, from the polygons (its
+            # json2instanceImg saves mode I, which PIL no longer writes)
+            annotation = Annotation()
+            annotation.fromJsonFile(str(files['polygons']))
+            np.testing.assert_array_equal(
+                ours, np.asarray(createInstanceImage(annotation, 'ids')))
+            ids = read(files['ids'])
+            has_instances = np.vectorize(
+                lambda i: id2label[i].hasInstances)(ids)
+            np.testing.assert_array_equal(
+                np.where(has_instances, ours // 1000, ours), ids)
+            assert (ours[~has_instances] < 1000).all()
+            instances |= set(np.unique(ours[has_instances]).tolist())
+    # several objects of one class get ids k = 0, 1, ...
+    assert any(i % 1000 == 1 for i in instances)
 
 
 def test_cityscapes_uses_all_train_classes(tmp_path):

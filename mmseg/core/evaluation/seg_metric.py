@@ -28,7 +28,8 @@ class SegMetric(BaseMetric):
             ...); also used to write files for the 'cityscapes' metric.
         keep_predictions: Keep the label maps in ``self.predictions`` (for
             ``tools/test.py --out``).
-        show_dir: Write prediction overlays there.
+        show_dir: Write prediction overlays there (titled panels and a
+            class legend, see ``CustomDataset.show_prediction``).
         opacity: Overlay opacity.
         collect_device, collect_dir: How results are gathered across ranks.
         **eval_kwargs: Passed to ``dataset.evaluate``.
@@ -92,6 +93,9 @@ class SegMetric(BaseMetric):
     def compute_metrics(self, results: list) -> dict:
         self.predictions = [r['pred'] for r in results] \
             if self.keep_predictions else []
+        if self.show_dir:  # every rank drew its own images
+            print_log(f'wrote {len(results)} images to {self.show_dir}',
+                      'current')
         if self.format_only:
             prefix = self.format_args['imgfile_prefix'].rstrip('/')
             archive = shutil.make_archive(prefix, 'zip', prefix)

@@ -4,7 +4,9 @@ import os.path as osp
 from typing import Optional
 
 from mmengine.dist import is_main_process
+from mmengine.fileio import dump
 from mmengine.hooks import LoggerHook
+from mmengine.runner import IterBasedTrainLoop
 
 from mmseg.registry import HOOKS
 
@@ -68,9 +70,13 @@ class SegLoggerHook(LoggerHook):
                                 for k, v in record.items()}) + '\n')
 
     def _logs_this_iter(self, runner, batch_idx: int) -> bool:
-        # the condition of LoggerHook.after_train_iter
+        # the condition of LoggerHook.after_train_iter, without its line at
+        # the end of the data loader's length in iteration-based training
+        # (0.28 logs only at the interval there)
         if self.every_n_inner_iters(batch_idx, self.interval):
             return True
+        if isinstance(runner.train_loop, IterBasedTrainLoop):
+            return False
         return self.end_of_epoch(runner.train_dataloader, batch_idx) and (
             not self.ignore_last
             or len(runner.train_dataloader) <= self.interval)
@@ -99,8 +105,30 @@ class SegLoggerHook(LoggerHook):
                         outputs=None) -> None:
         """Nothing per test iteration: the progress bar shows it."""
 
+    def after_test_epoch(self, runner, metrics=None) -> None:
+        """The metrics' one long line to the log file only (the console
+        ends with the tables); the metrics JSON as in mmengine."""
+        tag, line = runner.log_processor.get_log_after_epoch(
+            runner, len(runner.test_dataloader), 'test', with_non_scalar=True)
+        runner.logger.info(line, extra=dict(only='file'))
+        dump(self._process_tags(tag),
+             osp.join(runner.log_dir, self.json_log_path))
+
     def after_val_epoch(self, runner, metrics=None) -> None:
-        super().after_val_epoch(runner, metrics)
+        """The metrics to the visualizer (at the training iteration) and
+        the JSON log; their one long line to the log file only (the
+        console has the summary table)."""
+        tag, line = runner.log_processor.get_log_after_epoch(
+            runner, len(runner.val_dataloader), 'val')
+        runner.logger.info(line, extra=dict(only='file'))
+        training = not (isinstance(runner._train_loop, dict)
+                        or runner._train_loop is None)
+        if not training:
+            step = 0
+        else:
+            step = runner.epoch if self.log_metric_by_epoch else runner.iter
+        runner.visualizer.add_scalars(tag, step=step,
+                                      file_path=self.json_log_path)
         if self.json_path and metrics:
             lr = runner.optim_wrapper.get_lr()['lr'][0]
             self._write({**metrics, 'mode': 'val', 'epoch': runner.epoch,

@@ -1,13 +1,17 @@
+import warnings
 from abc import ABCMeta, abstractmethod
 from collections import OrderedDict
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import mmcv
 import numpy as np
 import torch
 import torch.distributed as dist
 from mmengine.config import ConfigDict
 from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModel
+
+from mmseg.core.visualization import blend
 
 
 def as_config(cfg: Optional[dict]) -> Optional[ConfigDict]:
@@ -25,8 +29,13 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
     ``nonfinite_loss`` says what a NaN/inf loss does in training: 'stop'
     (raise, naming the loss term and the iteration) or 'skip' (no update,
     BN statistics restored). Configs set it with ``nonfinite_loss = ...``.
+
+    ``CLASSES`` and ``PALETTE`` are set from a checkpoint's meta by
+    ``init_segmentor``; ``show_result`` draws with them.
     """
 
+    CLASSES: Optional[Sequence[str]] = None
+    PALETTE: Optional[Sequence[Sequence[int]]] = None
     nonfinite_loss = 'stop'
     channels_last = False
 
@@ -209,3 +218,60 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
             for buf, saved in zip(self.buffers(), self._buffers_before):
                 buf.copy_(saved)
         return loss.detach().new_tensor(float('nan'))
+
+    def show_result(self,
+                    img: Union[str, np.ndarray],
+                    result: Sequence[np.ndarray],
+                    palette: Optional[Sequence[Sequence[int]]] = None,
+                    win_name: str = '',
+                    show: bool = False,
+                    wait_time: int = 0,
+                    out_file: Optional[str] = None,
+                    opacity: float = 0.5) -> Optional[np.ndarray]:
+        """Draw the first label map of ``result`` over ``img`` (0.28 API).
+
+        Args:
+            img: Image file or BGR array.
+            result: Label maps, e.g. ``inference_segmentor``'s output; the
+                first one is drawn.
+            palette: RGB colour per class; default ``self.PALETTE``, else
+                fixed random colours (seed 42) per class.
+            win_name: Window title when shown.
+            show: Show the image in a window (not when ``out_file`` is
+                given).
+            wait_time: ``waitKey`` delay of the window.
+            out_file: Write the image there.
+            opacity: Weight of the class colours, in (0, 1].
+
+        Returns:
+            The BGR drawing when it is neither shown nor written, else None.
+        """
+        img = mmcv.imread(img).copy()
+        seg = np.asarray(result[0])
+        num_classes = len(self.CLASSES) if self.CLASSES is not None \
+            else getattr(self, 'num_classes', int(seg.max()) + 1)
+        if palette is None:
+            palette = self.PALETTE
+        if palette is None:
+            # 0.28's colours, without touching numpy's global random state
+            palette = np.random.RandomState(42).randint(
+                0, 255, size=(num_classes, 3))
+        palette = np.asarray(palette)
+        if palette.ndim != 2 or palette.shape != (num_classes, 3):
+            raise ValueError(f'show_result: palette of shape {palette.shape}'
+                             f', expected ({num_classes}, 3): one RGB '
+                             'colour per class')
+        if not 0 < opacity <= 1:
+            raise ValueError(f'show_result: opacity {opacity} must be in '
+                             '(0, 1]')
+        img = blend(img, seg, palette, opacity)
+        if out_file is not None:
+            show = False
+            mmcv.imwrite(img, out_file)
+        if show:
+            mmcv.imshow(img, win_name, wait_time)
+        if not (show or out_file):
+            warnings.warn('show_result: neither shown nor written to an '
+                          'out_file; the drawing is only returned')
+            return img
+        return None
