@@ -98,13 +98,15 @@ PARAM_SCHEDULERS = _registry('parameter scheduler', ENGINE_PARAM_SCHEDULERS,
 OPTIM_WRAPPERS = _registry('optim wrapper', ENGINE_OPTIM_WRAPPERS,
                            'mmseg.engine')
 VISBACKENDS = _registry('vis_backend', ENGINE_VISBACKENDS, 'mmseg.engine')
+# 0.28's OPTIMIZER_BUILDERS (``mmseg.core.builder``): optimizer constructors
+OPTIM_WRAPPER_CONSTRUCTORS = _registry('optimizer wrapper constructor',
+                                       ENGINE_OWC, 'mmseg.core')
 PIXEL_SAMPLERS = _registry('pixel sampler', None, 'mmseg.core.seg')
 
 # Children the Runner searches with the 'mmseg' scope; nothing of ours is in
 # them, so builds fall through to mmengine's (without a warning each time).
 for _name, _parent in (('visualizer', ENGINE_VISUALIZERS),
                        ('optimizer', ENGINE_OPTIMIZERS),
-                       ('optimizer wrapper constructor', ENGINE_OWC),
                        ('weight initializer', ENGINE_INITIALIZERS),
                        ('model_wrapper', ENGINE_MODEL_WRAPPERS),
                        ('log_processor', ENGINE_LOG_PROCESSORS),

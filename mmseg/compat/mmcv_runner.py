@@ -1,8 +1,9 @@
 """The ``mmcv.runner`` module of 1.x, built from mmengine equivalents.
 
 Training loops are mmengine's (``mmseg.engine.runner.SegRunner``); mmcv 1.x's
-``EpochBasedRunner``/``IterBasedRunner`` classes are not provided (see
-``docs/compatibility.md``).
+``EpochBasedRunner``/``IterBasedRunner``/``build_runner`` are the small
+1.x-convention runners of ``legacy_runner`` and ``EvalHook``/``DistEvalHook``
+are ``mmseg.core``'s (see ``docs/compatibility.md``).
 """
 import torch
 from mmengine.dist import get_dist_info
@@ -12,6 +13,13 @@ from mmengine.runner import load_checkpoint, save_checkpoint
 
 from ._register import add_module
 from .fp16 import auto_fp16, force_fp32
+from .legacy_runner import (
+    BaseRunner,
+    EpochBasedRunner,
+    IterBasedRunner,
+    LogBuffer,
+    build_runner,
+)
 
 
 def obj_from_dict(info: dict, parent=None, default_args: dict = None):
@@ -55,7 +63,9 @@ def build_optimizer(model: torch.nn.Module, cfg: dict):
 
 
 def _names() -> dict:
-    from mmseg.registry import HOOKS
+    from mmseg.core.evaluation.eval_hooks import DistEvalHook, EvalHook
+    from mmseg.core.optimizer import DefaultOptimizerConstructor
+    from mmseg.registry import HOOKS, OPTIM_WRAPPER_CONSTRUCTORS
     from mmseg.utils import init_dist
     names = {
         'BaseModule': BaseModule, 'ModuleList': ModuleList,
@@ -65,6 +75,12 @@ def _names() -> dict:
         'load_checkpoint': load_checkpoint,
         'save_checkpoint': save_checkpoint, 'obj_from_dict': obj_from_dict,
         'build_optimizer': build_optimizer,
+        'DefaultOptimizerConstructor': DefaultOptimizerConstructor,
+        'OPTIMIZER_BUILDERS': OPTIM_WRAPPER_CONSTRUCTORS,
+        'BaseRunner': BaseRunner, 'IterBasedRunner': IterBasedRunner,
+        'EpochBasedRunner': EpochBasedRunner, 'build_runner': build_runner,
+        'LogBuffer': LogBuffer, 'EvalHook': EvalHook,
+        'DistEvalHook': DistEvalHook,
     }
     return names
 

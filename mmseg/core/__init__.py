@@ -1,4 +1,16 @@
-from .evaluation import eval_metrics, get_classes, get_palette, mean_iou  # noqa: F401,E501
-from .optimizer import build_optimizer, build_optimizer_constructor  # noqa: F401,E501
+from .builder import OPTIMIZER_BUILDERS  # noqa: F401
+from .evaluation import (  # noqa: F401
+    DistEvalHook,
+    EvalHook,
+    eval_metrics,
+    get_classes,
+    get_palette,
+    mean_iou,
+)
+from .optimizer import (  # noqa: F401
+    DefaultOptimizerConstructor,
+    build_optimizer,
+    build_optimizer_constructor,
+)
 from .seg import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403

@@ -4,13 +4,24 @@ from .builder import DATASETS, PIPELINES, build_dataloader, build_dataset
 from .cityscapes import CityscapesDataset
 from .coco_stuff import COCOStuffDataset
 from .custom import CustomDataset
-from .dataset_wrappers import ConcatDataset, RepeatDataset
-from .pascal_context import PascalContextDataset59
+from .dataset_wrappers import (
+    ConcatDataset,
+    MultiImageMixDataset,
+    RepeatDataset,
+)
+from .isaid import iSAIDDataset
+from .isprs import ISPRSDataset
+from .loveda import LoveDADataset
+from .pascal_context import PascalContextDataset, PascalContextDataset59
+from .potsdam import PotsdamDataset
 from .samplers import ResumableInfiniteSampler, SeededDataset
+from .voc import PascalVOCDataset
 
 __all__ = [
     'CustomDataset', 'CityscapesDataset', 'ADE20KDataset',
     'PascalContextDataset59', 'COCOStuffDataset', 'ConcatDataset',
     'RepeatDataset', 'DATASETS', 'PIPELINES', 'build_dataset',
-    'build_dataloader', 'ResumableInfiniteSampler', 'SeededDataset'
+    'build_dataloader', 'ResumableInfiniteSampler', 'SeededDataset',
+    'PascalContextDataset', 'PascalVOCDataset', 'LoveDADataset',
+    'PotsdamDataset', 'ISPRSDataset', 'iSAIDDataset', 'MultiImageMixDataset'
 ]

@@ -21,6 +21,7 @@ from mmseg.core.evaluation.metrics import (
 )
 from mmseg.core.visualization import labelled_panels, overlay
 from mmseg.registry import DATASETS
+from mmseg.utils.errors import InvalidArgumentError
 
 from .pipelines import Compose, LoadAnnotations
 
@@ -107,8 +108,9 @@ class CustomDataset(Dataset):
         self.backend_args = _backend_args(file_client_args)
         self._label_warning_given = False
         if test_mode and self.CLASSES is None:
-            raise ValueError(f'{type(self).__name__} has no CLASSES: pass '
-                             'classes=[...] to test or evaluate it')
+            raise InvalidArgumentError(
+                f'{type(self).__name__} has no CLASSES: pass classes=[...] '
+                'to test or evaluate it')
 
         if data_root is not None and not fileio.exists(
                 data_root, backend_args=self.backend_args):

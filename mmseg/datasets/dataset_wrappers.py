@@ -1,7 +1,8 @@
-"""Concatenated and repeated datasets (MMSegmentation 0.28 API)."""
+"""Concatenated, repeated and mixed datasets (MMSegmentation 0.28 API)."""
 import bisect
+import copy
 from itertools import chain
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -9,7 +10,8 @@ from mmengine.logging import print_log
 from torch.utils.data import ConcatDataset as TorchConcatDataset
 from torch.utils.data import Dataset
 
-from mmseg.registry import DATASETS
+from mmseg.registry import DATASETS, TRANSFORMS
+from mmseg.utils.errors import InvalidArgumentError
 
 
 @DATASETS.register_module()
@@ -156,3 +158,71 @@ class RepeatDataset:
 
     def __len__(self) -> int:
         return self.times * self._ori_len
+
+
+@DATASETS.register_module()
+class MultiImageMixDataset:
+    """Run a pipeline that mixes several samples (e.g. ``RandomMosaic``).
+
+    A transform with a ``get_indexes(dataset)`` method receives the samples
+    at those indexes as ``results['mix_results']`` (removed afterwards).
+
+    Args:
+        dataset: The dataset whose samples are mixed; its own pipeline runs
+            first.
+        pipeline: Transform configs run on every sample.
+        skip_type_keys: Transform types to skip (e.g. in the last epochs).
+    """
+
+    def __init__(self, dataset: Dataset, pipeline: Sequence[dict],
+                 skip_type_keys: Optional[Sequence[str]] = None):
+        if not isinstance(pipeline, Sequence) or isinstance(pipeline, str):
+            raise TypeError('MultiImageMixDataset: pipeline must be a list '
+                            f'of transform dicts, got {pipeline!r}')
+        self.pipeline = []
+        self.pipeline_types = []
+        for transform in pipeline:
+            if not isinstance(transform, dict):
+                raise TypeError('MultiImageMixDataset: each pipeline step '
+                                f'must be a dict, got {transform!r}')
+            self.pipeline_types.append(transform['type'])
+            self.pipeline.append(TRANSFORMS.build(transform))
+        self.update_skip_type_keys(skip_type_keys)
+        self.dataset = dataset
+        self.CLASSES = dataset.CLASSES
+        self.PALETTE = dataset.PALETTE
+        self.num_samples = len(dataset)
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def __getitem__(self, idx: int) -> dict:
+        results = copy.deepcopy(self.dataset[idx])
+        for transform, kind in zip(self.pipeline, self.pipeline_types):
+            if kind in self._skip_type_keys:
+                continue
+            if hasattr(transform, 'get_indexes'):
+                results['mix_results'] = [
+                    copy.deepcopy(self.dataset[i])
+                    for i in transform.get_indexes(self.dataset)
+                ]
+            results = transform(results)
+            results.pop('mix_results', None)
+        return results
+
+    def update_skip_type_keys(
+            self, skip_type_keys: Optional[Sequence[str]]) -> None:
+        """Set the transform types to skip from now on.
+
+        Args:
+            skip_type_keys: Type names (one name may be a plain string).
+        """
+        if skip_type_keys is None:
+            skip_type_keys = ()
+        elif isinstance(skip_type_keys, str):
+            skip_type_keys = (skip_type_keys, )
+        if not all(isinstance(k, str) for k in skip_type_keys):
+            raise InvalidArgumentError(
+                'MultiImageMixDataset: skip_type_keys must be transform type '
+                f'names, got {skip_type_keys!r}')
+        self._skip_type_keys = tuple(skip_type_keys)

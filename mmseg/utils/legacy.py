@@ -70,26 +70,42 @@ def build_ddp(model: torch.nn.Module, device: str = 'cuda', *args,
 
 
 def setup_multi_processes(cfg) -> None:
-    """0.28's process setup: fork start method, one OpenCV / OMP / MKL thread
-    per worker unless the config or environment says otherwise.
+    """0.28's process setup from the config keys ``mp_start_method``,
+    ``opencv_num_threads`` and, with ``data.workers_per_gpu > 1``,
+    ``omp_num_threads`` / ``mkl_num_threads`` (an environment variable
+    already set wins). A missing key changes nothing; a value of the wrong
+    kind is ignored with a warning naming the key.
 
     Args:
-        cfg: Config with optional ``mp_start_method``, ``opencv_num_threads``
-            and ``data.workers_per_gpu``.
+        cfg: The config.
     """
     import cv2
     import torch.multiprocessing as mp
-    if platform.system() != 'Windows':
-        method = cfg.get('mp_start_method', 'fork')
-        current = mp.get_start_method(allow_none=True)
-        if current is not None and current != method:
-            warnings.warn(f'multi-processing start method {method!r} differs '
-                          f'from the one already set ({current!r}); it is '
-                          'forced to the config value')
-        mp.set_start_method(method, force=True)
-    cv2.setNumThreads(cfg.get('opencv_num_threads', 0))
-    workers = cfg.get('data', {}).get('workers_per_gpu', 1)
-    if workers > 1:
-        for name in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
-            if name not in os.environ:
-                os.environ[name] = '1'
+
+    def ignored(key: str, value, expected: str) -> None:
+        warnings.warn(f'setup_multi_processes: {key}={value!r} ignored; '
+                      f'expected {expected}')
+
+    method = cfg.get('mp_start_method', None)
+    if platform.system() != 'Windows' and method is not None:
+        if method in ('fork', 'spawn', 'forkserver'):
+            mp.set_start_method(method, force=True)
+        else:
+            ignored('mp_start_method', method, "'fork', 'spawn' or "
+                    "'forkserver'")
+    cv_threads = cfg.get('opencv_num_threads', None)
+    if isinstance(cv_threads, int):
+        cv2.setNumThreads(cv_threads)
+    elif cv_threads is not None:
+        ignored('opencv_num_threads', cv_threads, 'an int')
+    if cfg.get('data', {}).get('workers_per_gpu', 1) <= 1:
+        return
+    for key, name in (('omp_num_threads', 'OMP_NUM_THREADS'),
+                      ('mkl_num_threads', 'MKL_NUM_THREADS')):
+        value = cfg.get(key, None)
+        if name in os.environ or value is None:
+            continue
+        if isinstance(value, int):
+            os.environ[name] = str(value)
+        else:
+            ignored(key, value, 'an int')

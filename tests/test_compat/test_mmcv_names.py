@@ -19,10 +19,14 @@ MMCV_NAMES = {
     'mmcv.runner': ['BaseModule', 'ModuleList', 'Sequential', 'force_fp32',
                     'auto_fp16', 'HOOKS', 'Hook', 'get_dist_info',
                     'init_dist', 'load_checkpoint', 'save_checkpoint',
-                    'build_optimizer', 'obj_from_dict'],
+                    'build_optimizer', 'obj_from_dict', 'IterBasedRunner',
+                    'EpochBasedRunner', 'build_runner', 'EvalHook',
+                    'DistEvalHook', 'DefaultOptimizerConstructor',
+                    'OPTIMIZER_BUILDERS'],
     'mmcv.parallel': ['MMDataParallel', 'MMDistributedDataParallel',
                       'is_module_wrapper',
-                      'collate'],
+                      'collate', 'DataContainer', 'scatter',
+                      'scatter_kwargs'],
     'mmcv.cnn': ['constant_init', 'kaiming_init', 'normal_init',
                  'trunc_normal_init', 'xavier_init', 'ConvModule'],
     'mmcv.cnn.utils': ['revert_sync_batchnorm'],
@@ -33,8 +37,13 @@ MMSEG_NAMES = {
     'mmseg.apis': ['single_gpu_test', 'multi_gpu_test', 'init_random_seed',
                    'set_random_seed'],
     'mmseg.core': ['build_optimizer', 'build_optimizer_constructor',
-                   'get_classes', 'get_palette', 'mean_iou', 'eval_metrics'],
+                   'get_classes', 'get_palette', 'mean_iou', 'eval_metrics',
+                   'EvalHook', 'DistEvalHook', 'OPTIMIZER_BUILDERS'],
+    'mmseg.core.builder': ['OPTIMIZER_BUILDERS', 'build_optimizer',
+                           'build_optimizer_constructor'],
     'mmseg.models': ['build_neck', 'NECKS', 'MODELS'],
+    'mmseg.datasets': ['PascalContextDataset', 'PascalVOCDataset',
+                       'MultiImageMixDataset'],
     'mmseg.models.losses': ['weighted_loss'],
     'mmseg.utils': ['get_root_logger', 'setup_multi_processes', 'build_dp',
                     'build_ddp', 'get_device'],
@@ -157,3 +166,49 @@ def test_segmentor_train_and_val_step_the_0_28_way():
     sgd = torch.optim.SGD(model.parameters(), lr=0.1)
     logged = model.train_step(data, OptimWrapper(sgd))  # mmengine's call
     assert 'loss' in logged and not isinstance(logged['loss'], dict)
+
+
+def test_scatter_unwraps_data_containers():
+    from mmcv.parallel import DataContainer, scatter, scatter_kwargs
+    img = torch.ones(1, 3, 2, 2)
+    meta = DataContainer([[dict(flip=False)]], cpu_only=True)
+    batch = dict(img=[img], img_metas=[meta])
+    assert meta.data[0][0] == dict(flip=False) and meta.cpu_only
+    scattered = scatter(batch, [-1])
+    assert len(scattered) == 1
+    assert scattered[0]['img_metas'] == [[[dict(flip=False)]]]
+    assert torch.equal(scattered[0]['img'][0], img)
+    args, kwargs = scatter_kwargs((DataContainer(img, stack=True), ),
+                                  dict(return_loss=False), [-1])
+    assert torch.equal(args[0][0], img) and kwargs == (
+        dict(return_loss=False), )
+    with pytest.raises(ValueError, match='several GPUs'):
+        scatter(batch, [0, 1])
+
+
+def test_optimizer_constructor_registry():
+    from mmcv.runner import DefaultOptimizerConstructor
+
+    from mmseg.core import build_optimizer
+    from mmseg.core.builder import (
+        OPTIMIZER_BUILDERS,
+        build_optimizer_constructor,
+    )
+
+    @OPTIMIZER_BUILDERS.register_module(force=True)
+    class HalfLR(DefaultOptimizerConstructor):
+        def __call__(self, model):
+            optimizer = super().__call__(model)
+            for group in optimizer.param_groups:
+                group['lr'] /= 2
+            return optimizer
+
+    model = torch.nn.Conv2d(1, 1, 1)
+    cfg = dict(type='SGD', lr=0.1)
+    plain = build_optimizer_constructor(dict(optimizer_cfg=cfg))
+    assert type(plain) is DefaultOptimizerConstructor
+    assert isinstance(plain(model), torch.optim.SGD)
+    halved = build_optimizer(model, dict(cfg, constructor='HalfLR'))
+    assert halved.param_groups[0]['lr'] == 0.05
+    with pytest.raises(KeyError):
+        build_optimizer_constructor(dict(type='NoSuchConstructor'))

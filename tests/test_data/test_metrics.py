@@ -205,6 +205,6 @@ def test_class_names_and_palettes():
     assert get_classes('cocostuff')[-1] == 'wood'
     assert get_classes('pascal_context_59')[0] == 'aeroplane'
     with pytest.raises(ValueError, match='Unrecognized'):
-        get_classes('voc12')
+        get_classes('not_a_benchmark')
     with pytest.raises(TypeError):
         get_palette(3)

@@ -1,4 +1,5 @@
 from .class_names import get_classes, get_palette
+from .eval_hooks import DistEvalHook, EvalHook
 from .metrics import (
     eval_metrics,
     f_score,
@@ -14,5 +15,6 @@ from .seg_metric import SegMetric
 __all__ = [
     'get_classes', 'get_palette', 'eval_metrics', 'f_score',
     'intersect_and_union', 'mean_dice', 'mean_fscore', 'mean_iou',
-    'pre_eval_to_metrics', 'total_intersect_and_union', 'SegMetric'
+    'pre_eval_to_metrics', 'total_intersect_and_union', 'SegMetric',
+    'EvalHook', 'DistEvalHook'
 ]

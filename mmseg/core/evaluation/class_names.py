@@ -168,6 +168,45 @@ _COCOSTUFF_PALETTE = (
     (0, 64, 160), (192, 160, 192), (192, 192, 0), (128, 64, 96), (192, 32, 64),
     (192, 64, 128), (64, 192, 96), (64, 160, 64), (64, 64, 0))
 
+_VOC_CLASSES = (
+    'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus',
+    'car', 'cat', 'chair', 'cow', 'diningtable', 'dog', 'horse', 'motorbike',
+    'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor')
+
+_VOC_PALETTE = (
+    (0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128),
+    (128, 0, 128), (0, 128, 128), (128, 128, 128), (64, 0, 0), (192, 0, 0),
+    (64, 128, 0), (192, 128, 0), (64, 0, 128), (192, 0, 128), (64, 128, 128),
+    (192, 128, 128), (0, 64, 0), (128, 64, 0), (0, 192, 0), (128, 192, 0),
+    (0, 64, 128))
+
+# PASCAL Context-60: background first, then the 59 classes; its palette is
+# the first 60 ADE20K colours
+_PASCAL_CONTEXT_CLASSES = ('background', ) + _PASCAL_CONTEXT_59_CLASSES
+_PASCAL_CONTEXT_PALETTE = _ADE_PALETTE[:60]
+
+_LOVEDA_CLASSES = ('background', 'building', 'road', 'water', 'barren',
+                   'forest', 'agricultural')
+_LOVEDA_PALETTE = ((255, 255, 255), (255, 0, 0), (255, 255, 0), (0, 0, 255),
+                   (159, 129, 183), (0, 255, 0), (255, 195, 128))
+
+# Potsdam and Vaihingen (ISPRS 2D labelling) share classes and colours
+_ISPRS_CLASSES = ('impervious_surface', 'building', 'low_vegetation', 'tree',
+                  'car', 'clutter')
+_ISPRS_PALETTE = ((255, 255, 255), (0, 0, 255), (0, 255, 255), (0, 255, 0),
+                  (255, 255, 0), (255, 0, 0))
+
+_ISAID_CLASSES = (
+    'background', 'ship', 'store_tank', 'baseball_diamond', 'tennis_court',
+    'basketball_court', 'Ground_Track_Field', 'Bridge', 'Large_Vehicle',
+    'Small_Vehicle', 'Helicopter', 'Swimming_pool', 'Roundabout',
+    'Soccer_ball_field', 'plane', 'Harbor')
+_ISAID_PALETTE = (
+    (0, 0, 0), (0, 0, 63), (0, 63, 63), (0, 63, 0), (0, 63, 127),
+    (0, 63, 191), (0, 63, 255), (0, 127, 63), (0, 127, 127), (0, 0, 127),
+    (0, 0, 191), (0, 0, 255), (0, 191, 127), (0, 127, 191), (0, 127, 255),
+    (0, 100, 155))
+
 # canonical name -> (class names, palette)
 _BENCHMARKS: Dict[str, Tuple[tuple, tuple]] = {
     'cityscapes': (_CITYSCAPES_CLASSES, _CITYSCAPES_PALETTE),
@@ -175,6 +214,12 @@ _BENCHMARKS: Dict[str, Tuple[tuple, tuple]] = {
     'pascal_context_59': (_PASCAL_CONTEXT_59_CLASSES,
                           _PASCAL_CONTEXT_59_PALETTE),
     'cocostuff': (_COCOSTUFF_CLASSES, _COCOSTUFF_PALETTE),
+    'voc': (_VOC_CLASSES, _VOC_PALETTE),
+    'pascal_context': (_PASCAL_CONTEXT_CLASSES, _PASCAL_CONTEXT_PALETTE),
+    'loveda': (_LOVEDA_CLASSES, _LOVEDA_PALETTE),
+    'potsdam': (_ISPRS_CLASSES, _ISPRS_PALETTE),
+    'vaihingen': (_ISPRS_CLASSES, _ISPRS_PALETTE),
+    'isaid': (_ISAID_CLASSES, _ISAID_PALETTE),
 }
 
 _ALIASES = {
@@ -185,6 +230,12 @@ _ALIASES = {
     'cocostuff': ('cocostuff', 'cocostuff10k', 'cocostuff164k', 'coco-stuff',
                   'coco-stuff10k', 'coco-stuff164k', 'coco_stuff',
                   'coco_stuff10k', 'coco_stuff164k'),
+    'voc': ('voc', 'pascal_voc', 'voc12', 'voc12aug'),
+    'pascal_context': ('pascal_context', 'pcontext', 'pascal_context60'),
+    'loveda': ('loveda', ),
+    'potsdam': ('potsdam', ),
+    'vaihingen': ('vaihingen', ),
+    'isaid': ('isaid', 'iSAID'),
 }
 _ALIAS_TO_NAME = {alias: name for name, aliases in _ALIASES.items()
                   for alias in aliases}
@@ -228,6 +279,66 @@ def cocostuff_classes() -> List[str]:
 def cocostuff_palette() -> List[List[int]]:
     """RGB colours of the COCO-Stuff classes."""
     return [list(color) for color in _COCOSTUFF_PALETTE]
+
+
+def voc_classes() -> List[str]:
+    """The PASCAL VOC 2012 (background first) classes."""
+    return list(_BENCHMARKS['voc'][0])
+
+
+def voc_palette() -> List[List[int]]:
+    """RGB colours of the PASCAL VOC 2012 classes."""
+    return [list(color) for color in _BENCHMARKS['voc'][1]]
+
+
+def pascal_context_classes() -> List[str]:
+    """The PASCAL Context-60 (background first) classes."""
+    return list(_BENCHMARKS['pascal_context'][0])
+
+
+def pascal_context_palette() -> List[List[int]]:
+    """RGB colours of the PASCAL Context-60 classes."""
+    return [list(color) for color in _BENCHMARKS['pascal_context'][1]]
+
+
+def loveda_classes() -> List[str]:
+    """The LoveDA classes."""
+    return list(_BENCHMARKS['loveda'][0])
+
+
+def loveda_palette() -> List[List[int]]:
+    """RGB colours of the LoveDA classes."""
+    return [list(color) for color in _BENCHMARKS['loveda'][1]]
+
+
+def potsdam_classes() -> List[str]:
+    """The ISPRS Potsdam classes."""
+    return list(_BENCHMARKS['potsdam'][0])
+
+
+def potsdam_palette() -> List[List[int]]:
+    """RGB colours of the ISPRS Potsdam classes."""
+    return [list(color) for color in _BENCHMARKS['potsdam'][1]]
+
+
+def vaihingen_classes() -> List[str]:
+    """The ISPRS Vaihingen classes."""
+    return list(_BENCHMARKS['vaihingen'][0])
+
+
+def vaihingen_palette() -> List[List[int]]:
+    """RGB colours of the ISPRS Vaihingen classes."""
+    return [list(color) for color in _BENCHMARKS['vaihingen'][1]]
+
+
+def isaid_classes() -> List[str]:
+    """The iSAID classes."""
+    return list(_BENCHMARKS['isaid'][0])
+
+
+def isaid_palette() -> List[List[int]]:
+    """RGB colours of the iSAID classes."""
+    return [list(color) for color in _BENCHMARKS['isaid'][1]]
 
 
 def _benchmark(dataset: str) -> Tuple[tuple, tuple]:

@@ -97,8 +97,9 @@ class LoadImageFromFile:
         return results
 
     def __repr__(self) -> str:
-        return (f'{type(self).__name__}(to_float32={self.to_float32}, '
-                f"color_type='{self.color_type}', "
+        # 0.28's format: no space after the commas
+        return (f'{type(self).__name__}(to_float32={self.to_float32},'
+                f"color_type='{self.color_type}',"
                 f"imdecode_backend='{self.imdecode_backend}')")
 
 
@@ -175,5 +176,5 @@ class LoadAnnotations:
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}('
-                f'reduce_zero_label={self.reduce_zero_label}, '
+                f'reduce_zero_label={self.reduce_zero_label},'
                 f"imdecode_backend='{self.imdecode_backend}')")

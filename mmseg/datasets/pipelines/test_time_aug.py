@@ -58,8 +58,15 @@ class MultiScaleFlipAug:
                 'MultiScaleFlipAug with flip=True needs Pad '
                              'after RandomFlip in its transforms')
         self.transforms = Compose(transforms)
-        self.img_ratios = None if img_ratios is None else [
-            float(r) for r in _as_list(img_ratios)]
+        if img_ratios is not None and not all(
+                isinstance(r, float) for r in _as_list(img_ratios)):
+            # as 0.28: an int here is usually a scale given in the wrong
+            # argument
+            raise InvalidArgumentError(
+                'MultiScaleFlipAug: img_ratios must be a float or a list of '
+                f'floats (e.g. [0.5, 1.0, 1.5]), got {img_ratios!r}')
+        self.img_ratios = None if img_ratios is None else list(
+            _as_list(img_ratios))
         if img_scale is None:
             if self.img_ratios is None:
                 raise InvalidArgumentError(

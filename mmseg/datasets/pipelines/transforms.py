@@ -478,3 +478,380 @@ class PhotoMetricDistortion:
                 f'{self.contrast_upper}), '
                 f'saturation_range=({self.saturation_lower}, '
                 f'{self.saturation_upper}), hue_delta={self.hue_delta})')
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidArgumentError(message)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@TRANSFORMS.register_module()
+class Rerange:
+    """Stretch the image's values linearly onto [min_value, max_value].
+
+    Args:
+        min_value: Value the image's minimum maps to.
+        max_value: Value the image's maximum maps to.
+    """
+
+    def __init__(self, min_value: float = 0, max_value: float = 255):
+        _check(_is_number(min_value) and _is_number(max_value),
+               f'Rerange: min_value and max_value must be numbers, got '
+               f'{min_value!r}, {max_value!r}')
+        _check(min_value < max_value,
+               f'Rerange: min_value ({min_value}) must be below max_value '
+               f'({max_value})')
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def __call__(self, results: dict) -> dict:
+        img = results['img']
+        low, high = np.min(img), np.max(img)
+        _check(low < high, 'Rerange: the image is constant '
+               f'({low}), there is no range to stretch')
+        img = (img - low) / (high - low)
+        results['img'] = img * (self.max_value - self.min_value) + \
+            self.min_value
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(min_value={self.min_value}, '
+                f'max_value={self.max_value})')
+
+
+@TRANSFORMS.register_module()
+class CLAHE:
+    """Contrast-limited adaptive histogram equalisation of each channel
+    (the image becomes uint8).
+
+    Args:
+        clip_limit: Contrast limit of the histograms.
+        tile_grid_size: Tiles per (row, column).
+    """
+
+    def __init__(self, clip_limit: float = 40.0,
+                 tile_grid_size: Tuple[int, int] = (8, 8)):
+        _check(_is_number(clip_limit),
+               f'CLAHE: clip_limit must be a number, got {clip_limit!r}')
+        _check(isinstance(tile_grid_size, tuple) and
+               len(tile_grid_size) == 2 and
+               all(isinstance(n, int) for n in tile_grid_size),
+               'CLAHE: tile_grid_size must be a tuple of two ints, got '
+               f'{tile_grid_size!r}')
+        self.clip_limit = clip_limit
+        self.tile_grid_size = tile_grid_size
+
+    def __call__(self, results: dict) -> dict:
+        img = np.asarray(results['img'], dtype=np.uint8)
+        results['img'] = np.stack([
+            mmcv.clahe(img[..., i], self.clip_limit, self.tile_grid_size)
+            for i in range(img.shape[2])
+        ], axis=2)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(clip_limit={self.clip_limit}, '
+                f'tile_grid_size={self.tile_grid_size})')
+
+
+@TRANSFORMS.register_module()
+class RandomRotate:
+    """Rotate the image and label maps by a random angle.
+
+    Args:
+        prob: Probability of rotating.
+        degree: (min, max) angle range, or a positive number d for (-d, d).
+        pad_val: Fill value of the image outside the source.
+        seg_pad_val: Fill value of the label maps there.
+        center: Rotation centre (x, y); the image centre if None.
+        auto_bound: Enlarge the output to hold the whole rotated image.
+    """
+
+    def __init__(self, prob: float, degree, pad_val: float = 0,
+                 seg_pad_val: int = 255,
+                 center: Optional[Tuple[float, float]] = None,
+                 auto_bound: bool = False):
+        _check(0 <= prob <= 1, f'RandomRotate: prob must be in [0, 1], got '
+               f'{prob}')
+        if _is_number(degree):
+            _check(degree > 0, f'RandomRotate: degree {degree} must be '
+                   'positive (or a (min, max) pair)')
+            degree = (-degree, degree)
+        _check(isinstance(degree, (tuple, list)) and len(degree) == 2,
+               f'RandomRotate: degree must be (min, max), got {degree!r}')
+        self.prob = prob
+        self.degree = tuple(degree)
+        self.pad_val = pad_val
+        self.seg_pad_val = seg_pad_val
+        self.center = center
+        self.auto_bound = auto_bound
+
+    def __call__(self, results: dict) -> dict:
+        rotate = np.random.rand() < self.prob
+        angle = np.random.uniform(min(self.degree), max(self.degree))
+        if not rotate:
+            return results
+        results['img'] = mmcv.imrotate(
+            results['img'], angle=angle, border_value=self.pad_val,
+            center=self.center, auto_bound=self.auto_bound)
+        for key in results.get('seg_fields', []):
+            results[key] = mmcv.imrotate(
+                results[key], angle=angle, border_value=self.seg_pad_val,
+                center=self.center, auto_bound=self.auto_bound,
+                interpolation='nearest')
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(prob={self.prob}, '
+                f'degree={self.degree}, pad_val={self.pad_val}, '
+                f'seg_pad_val={self.seg_pad_val}, center={self.center}, '
+                f'auto_bound={self.auto_bound})')
+
+
+@TRANSFORMS.register_module()
+class RGB2Gray:
+    """Weighted mean of the channels, repeated to ``out_channels``.
+
+    Args:
+        out_channels: Output channels; as many as the input if None.
+        weights: Weight of each input channel (in the image's order).
+    """
+
+    def __init__(self, out_channels: Optional[int] = None,
+                 weights: Tuple[float, ...] = (0.299, 0.587, 0.114)):
+        _check(out_channels is None or out_channels > 0,
+               f'RGB2Gray: out_channels must be positive, got {out_channels}')
+        _check(isinstance(weights, tuple) and
+               all(_is_number(w) for w in weights),
+               f'RGB2Gray: weights must be a tuple of numbers, got '
+               f'{weights!r}')
+        self.out_channels = out_channels
+        self.weights = weights
+
+    def __call__(self, results: dict) -> dict:
+        img = results['img']
+        _check(img.ndim == 3 and img.shape[2] == len(self.weights),
+               f'RGB2Gray: an image of shape {img.shape} does not match '
+               f'{len(self.weights)} weights')
+        gray = (img * np.array(self.weights).reshape(1, 1, -1)).sum(
+            2, keepdims=True)
+        channels = self.out_channels or len(self.weights)
+        results['img'] = gray.repeat(channels, axis=2)
+        results['img_shape'] = results['img'].shape
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(out_channels={self.out_channels}, '
+                f'weights={self.weights})')
+
+
+@TRANSFORMS.register_module()
+class AdjustGamma:
+    """Gamma correction ``255 * (x / 255) ** (1 / gamma)`` (uint8 result).
+
+    Args:
+        gamma: Gamma value (> 0).
+    """
+
+    def __init__(self, gamma: float = 1.0):
+        _check(_is_number(gamma) and gamma > 0,
+               f'AdjustGamma: gamma must be a positive number, got '
+               f'{gamma!r}')
+        self.gamma = gamma
+        self.table = np.array([(i / 255.0)**(1.0 / gamma) * 255
+                               for i in np.arange(256)]).astype('uint8')
+
+    def __call__(self, results: dict) -> dict:
+        results['img'] = mmcv.lut_transform(
+            np.array(results['img'], dtype=np.uint8), self.table)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(gamma={self.gamma})'
+
+
+@TRANSFORMS.register_module()
+class SegRescale:
+    """Rescale the label maps (nearest neighbour), e.g. for a head that
+    predicts at a lower resolution.
+
+    Args:
+        scale_factor: Scale of the output.
+    """
+
+    def __init__(self, scale_factor: float = 1):
+        self.scale_factor = scale_factor
+
+    def __call__(self, results: dict) -> dict:
+        if self.scale_factor != 1:
+            for key in results.get('seg_fields', []):
+                results[key] = mmcv.imrescale(
+                    results[key], self.scale_factor, interpolation='nearest')
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(scale_factor={self.scale_factor})'
+
+
+@TRANSFORMS.register_module()
+class RandomCutOut:
+    """Fill random rectangles of the image (Cutout, arXiv:1708.04552).
+
+    Args:
+        prob: Probability of cutting out.
+        n_holes: Number of rectangles, or a (min, max) range.
+        cutout_shape: (w, h) of a rectangle, or a list to choose from.
+        cutout_ratio: (w, h) as fractions of the image, or a list; give
+            either this or ``cutout_shape``.
+        fill_in: Image value of the rectangles.
+        seg_fill_in: Label of the rectangles (labels kept if None).
+    """
+
+    def __init__(self, prob: float, n_holes, cutout_shape=None,
+                 cutout_ratio=None, fill_in=(0, 0, 0),
+                 seg_fill_in: Optional[int] = None):
+        _check(0 <= prob <= 1,
+               f'RandomCutOut: prob must be in [0, 1], got {prob}')
+        _check((cutout_shape is None) != (cutout_ratio is None),
+               'RandomCutOut: give exactly one of cutout_shape and '
+               'cutout_ratio')
+        candidates = cutout_shape if cutout_ratio is None else cutout_ratio
+        _check(isinstance(candidates, (list, tuple)),
+               'RandomCutOut: cutout_shape / cutout_ratio must be a (w, h) '
+               f'tuple or a list of them, got {candidates!r}')
+        if isinstance(n_holes, tuple):
+            _check(len(n_holes) == 2 and 0 <= n_holes[0] < n_holes[1],
+                   f'RandomCutOut: n_holes must be an int or (min, max) '
+                   f'with min < max, got {n_holes!r}')
+        else:
+            n_holes = (n_holes, n_holes)
+        _check(seg_fill_in is None or (isinstance(seg_fill_in, int) and
+                                       0 <= seg_fill_in <= 255),
+               f'RandomCutOut: seg_fill_in must be an int in [0, 255], got '
+               f'{seg_fill_in!r}')
+        self.prob = prob
+        self.n_holes = n_holes
+        self.fill_in = fill_in
+        self.seg_fill_in = seg_fill_in
+        self.with_ratio = cutout_ratio is not None
+        self.candidates = candidates if isinstance(candidates, list) \
+            else [candidates]
+
+    def __call__(self, results: dict) -> dict:
+        if np.random.rand() >= self.prob:
+            return results
+        h, w = results['img'].shape[:2]
+        for _ in range(np.random.randint(self.n_holes[0],
+                                         self.n_holes[1] + 1)):
+            x1, y1 = np.random.randint(0, w), np.random.randint(0, h)
+            cut_w, cut_h = self.candidates[np.random.randint(
+                len(self.candidates))]
+            if self.with_ratio:
+                cut_w, cut_h = int(cut_w * w), int(cut_h * h)
+            x2, y2 = min(x1 + cut_w, w), min(y1 + cut_h, h)
+            results['img'][y1:y2, x1:x2] = self.fill_in
+            if self.seg_fill_in is not None:
+                for key in results.get('seg_fields', []):
+                    results[key][y1:y2, x1:x2] = self.seg_fill_in
+        return results
+
+    def __repr__(self) -> str:
+        kind = 'cutout_ratio' if self.with_ratio else 'cutout_shape'
+        return (f'{type(self).__name__}(prob={self.prob}, '
+                f'n_holes={self.n_holes}, {kind}={self.candidates}, '
+                f'fill_in={self.fill_in}, seg_fill_in={self.seg_fill_in})')
+
+
+def _mosaic_span(center: int, size: int, limit: int, before: bool):
+    """Paste (lo, hi) on the canvas and crop (lo, hi) in the sample, along
+    one axis, for a sample placed before (left/top of) or after ``center``.
+    """
+    if before:
+        lo, hi = max(center - size, 0), center
+        return (lo, hi), (size - (hi - lo), size)
+    lo, hi = center, min(center + size, limit)
+    return (lo, hi), (0, hi - lo)
+
+
+@TRANSFORMS.register_module()
+class RandomMosaic:
+    """Tile four samples around a random centre on a (2h, 2w) canvas.
+
+    The sample itself goes top-left, ``results['mix_results']`` (three
+    samples, supplied by ``MultiImageMixDataset`` through
+    :meth:`get_indexes`) top-right, bottom-left and bottom-right. Each is
+    resized to fit (h, w) keeping its aspect ratio, and cropped at the
+    canvas border.
+
+    Args:
+        prob: Probability of making a mosaic.
+        img_scale: (h, w) of one tile.
+        center_ratio_range: Range of the centre, relative to (h, w).
+        pad_val: Image value where no sample lands.
+        seg_pad_val: Label there.
+    """
+
+    def __init__(self, prob: float, img_scale: Tuple[int, int] = (640, 640),
+                 center_ratio_range: Tuple[float, float] = (0.5, 1.5),
+                 pad_val: float = 0, seg_pad_val: int = 255):
+        _check(0 <= prob <= 1,
+               f'RandomMosaic: prob must be in [0, 1], got {prob}')
+        _check(isinstance(img_scale, tuple) and len(img_scale) == 2,
+               f'RandomMosaic: img_scale must be an (h, w) tuple, got '
+               f'{img_scale!r}')
+        self.prob = prob
+        self.img_scale = img_scale
+        self.center_ratio_range = center_ratio_range
+        self.pad_val = pad_val
+        self.seg_pad_val = seg_pad_val
+
+    def get_indexes(self, dataset) -> List[int]:
+        """Indexes of the three other samples (uniformly random)."""
+        return [int(np.random.randint(len(dataset))) for _ in range(3)]
+
+    def __call__(self, results: dict) -> dict:
+        if np.random.rand() >= self.prob:
+            return results
+        mixed = results.get('mix_results')
+        _check(isinstance(mixed, list) and len(mixed) >= 3,
+               "RandomMosaic needs results['mix_results'] with 3 samples: "
+               'wrap the dataset in MultiImageMixDataset')
+        h, w = self.img_scale
+        center = (int(np.random.uniform(*self.center_ratio_range) * w),
+                  int(np.random.uniform(*self.center_ratio_range) * h))
+        samples = [results] + mixed[:3]
+        results['img'] = self._tile([s['img'] for s in samples], center,
+                                    self.pad_val, 'bilinear')
+        for key in results.get('seg_fields', []):
+            results[key] = self._tile([s[key] for s in samples], center,
+                                      self.seg_pad_val, 'nearest')
+        results['img_shape'] = results['ori_shape'] = results['img'].shape
+        return results
+
+    def _tile(self, arrays: List[np.ndarray], center: Tuple[int, int],
+              fill, interpolation: str) -> np.ndarray:
+        h, w = self.img_scale
+        canvas = np.full((2 * h, 2 * w) + arrays[0].shape[2:], fill,
+                         dtype=arrays[0].dtype)
+        # (left of centre, above centre) for each of the four tiles
+        places = ((True, True), (False, True), (True, False), (False, False))
+        for array, (left, top) in zip(arrays, places):
+            ratio = min(h / array.shape[0], w / array.shape[1])
+            size = (int(array.shape[1] * ratio), int(array.shape[0] * ratio))
+            tile = mmcv.imresize(array, size, interpolation=interpolation)
+            (x1, x2), (cx1, cx2) = _mosaic_span(center[0], tile.shape[1],
+                                                2 * w, left)
+            (y1, y2), (cy1, cy2) = _mosaic_span(center[1], tile.shape[0],
+                                                2 * h, top)
+            canvas[y1:y2, x1:x2] = tile[cy1:cy2, cx1:cx2]
+        return canvas
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(prob={self.prob}, '
+                f'img_scale={self.img_scale}, '
+                f'center_ratio_range={self.center_ratio_range}, '
+                f'pad_val={self.pad_val}, seg_pad_val={self.seg_pad_val})')

@@ -8,6 +8,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmseg.ops import Upsample, resize
 from mmseg.registry import MODELS
+from mmseg.utils.errors import InvalidArgumentError
 
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 from .resnet import BasicBlock, Bottleneck
@@ -180,6 +181,10 @@ class HRNet(BaseModule):
         super().__init__(pretrained_init_cfg(pretrained, init_cfg,
                                              CONV_NORM_INIT))
         for i in range(1, 5):
+            if f'stage{i}' not in extra:
+                raise InvalidArgumentError(
+                    f'HRNet: extra has no stage{i}; HRNet needs the four '
+                    'stages stage1..stage4')
             cfg = extra[f'stage{i}']
             assert len(cfg['num_blocks']) == cfg['num_branches'] and \
                 len(cfg['num_channels']) == cfg['num_branches'], \

@@ -78,8 +78,9 @@ class MixFFN(BaseModule):
             else nn.Identity()
 
     def forward(self, x: torch.Tensor, hw_shape: HWShape,
-                identity: torch.Tensor) -> torch.Tensor:
-        """``identity`` plus the block's output for tokens ``x``."""
+                identity: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``identity`` (``x`` if None) plus the block's output for ``x``."""
+        identity = x if identity is None else identity
         out = nchw_to_nlc(self.layers(nlc_to_nchw(x, hw_shape)))
         return identity + self.dropout_layer(out)
 
@@ -126,8 +127,9 @@ class EfficientMultiheadAttention(MultiheadAttention):
             self.norm = build_norm_layer(norm_cfg, embed_dims)[1]
 
     def forward(self, x: torch.Tensor, hw_shape: HWShape,
-                identity: torch.Tensor) -> torch.Tensor:
-        """``identity`` plus the attention output for tokens ``x``."""
+                identity: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``identity`` (``x`` if None) plus the attention output for ``x``."""
+        identity = x if identity is None else identity
         x_kv = x
         if self.sr_ratio > 1:
             x_kv = self.norm(nchw_to_nlc(self.sr(nlc_to_nchw(x, hw_shape))))

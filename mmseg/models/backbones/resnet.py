@@ -239,8 +239,9 @@ class ResNet(BaseModule):
         inplanes = stem_channels
         for i, num_blocks in enumerate(self.stage_blocks):
             planes = base_channels * 2**i
-            res_layer = ResLayer(
-                block, inplanes, planes, num_blocks, stride=strides[i],
+            res_layer = self.make_res_layer(
+                block=block, inplanes=inplanes, planes=planes,
+                num_blocks=num_blocks, stride=strides[i],
                 dilation=dilations[i], avg_down=avg_down, conv_cfg=conv_cfg,
                 norm_cfg=norm_cfg,
                 multi_grid=multi_grid if i == num_stages - 1 else None,
@@ -256,6 +257,10 @@ class ResNet(BaseModule):
     @property
     def norm1(self) -> nn.Module:
         return getattr(self, self.norm1_name)
+
+    def make_res_layer(self, **kwargs) -> ResLayer:
+        """One stage; subclasses add block arguments (e.g. ResNeXt)."""
+        return ResLayer(**kwargs)
 
     def _make_stem_layer(self, in_channels: int, stem_channels: int) -> None:
         def conv_norm_relu(cin, cout, stride):

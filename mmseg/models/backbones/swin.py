@@ -186,6 +186,8 @@ class FFN(BaseModule):
     def __init__(self, embed_dims: int, feedforward_channels: int,
                  act_cfg: dict, drop_rate: float, drop_path_rate: float):
         super().__init__()
+        self.embed_dims = embed_dims
+        self.feedforward_channels = feedforward_channels
         self.layers = nn.Sequential(
             nn.Sequential(nn.Linear(embed_dims, feedforward_channels),
                           build_activation_layer(act_cfg),

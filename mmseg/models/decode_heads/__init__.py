@@ -8,10 +8,11 @@ from .ocr_head import OCRHead
 from .psp_head import PSPHead
 from .segformer_head import SegformerHead
 from .sep_aspp_head import DepthwiseSeparableASPPHead
+from .sep_fcn_head import DepthwiseSeparableFCNHead
 from .uper_head import UPerHead
 
 __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
-    'DepthwiseSeparableASPPHead', 'FCNHead', 'BaseCascadeDecodeHead',
-    'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
+    'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
+    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
 ]

@@ -31,8 +31,13 @@ def cross_entropy(pred: torch.Tensor,
     return weight_reduce_loss(loss, weight, reduction, avg_factor)
 
 
-def _onehot_with_weights(labels, label_weights, target_shape, ignore_index):
-    """One-hot ``labels`` to ``target_shape`` and mask out ignored pixels."""
+def _expand_onehot_labels(labels, label_weights, target_shape, ignore_index):
+    """One-hot ``labels`` to ``target_shape`` and mask out ignored pixels.
+
+    Returns:
+        The one-hot labels, their weights and the valid mask (0.28 name and
+        arguments ``labels, label_weights, target_shape, ignore_index``).
+    """
     valid = (labels >= 0) & (labels != ignore_index)
     onehot = labels.new_zeros(target_shape)
     idx = torch.nonzero(valid, as_tuple=True)
@@ -63,8 +68,8 @@ def binary_cross_entropy(pred: torch.Tensor,
         assert (pred.dim(), label.dim()) in ((2, 1), (4, 3)), \
             'supported shapes: pred [N, C] with label [N], or pred ' \
             '[N, C, H, W] with label [N, H, W]'
-        label, weight, valid = _onehot_with_weights(label, weight,
-                                                    pred.shape, ignore_index)
+        label, weight, valid = _expand_onehot_labels(label, weight,
+                                                     pred.shape, ignore_index)
     else:
         valid = ((label >= 0) & (label != ignore_index)).float()
         weight = valid if weight is None else weight * valid
@@ -165,7 +170,9 @@ class CrossEntropyLoss(nn.Module):
         key = (cls_score.dtype, cls_score.device)
         cache = self.__dict__.setdefault('_class_weight_cache', {})
         if key not in cache:
-            cache[key] = cls_score.new_tensor(self.class_weight)
+            cache[key] = torch.as_tensor(self.class_weight,
+                                         dtype=cls_score.dtype,
+                                         device=cls_score.device)
         return cache[key]
 
     @property

@@ -7,12 +7,18 @@ import torch
 
 
 def get_class_weight(
-        class_weight: Union[None, str, Sequence[float]]) -> Optional[list]:
-    """Return per-class loss weights, reading them from a file if given one.
+    class_weight: Union[None, str, Sequence[float], np.ndarray, torch.Tensor]
+) -> Union[None, list, torch.Tensor]:
+    """Return loss weights, reading them from a file if given one.
 
     Args:
-        class_weight: A list of floats, or the path of a ``.npy``, ``.json``,
-            ``.yaml`` or ``.pkl`` file holding one.
+        class_weight: A list of per-class floats, the path of a ``.npy``,
+            ``.json``, ``.yaml`` or ``.pkl`` file holding one, or an array /
+            tensor, kept as a float tensor: with ``use_sigmoid`` it may hold
+            one weight per element of the prediction, as in 0.28.
+
+    Returns:
+        None, a list of floats, or a float tensor.
     """
     if isinstance(class_weight, str):
         if class_weight.endswith('.npy'):
@@ -21,6 +27,8 @@ def get_class_weight(
             class_weight = mmengine.load(class_weight)
     if class_weight is None:
         return None
+    if isinstance(class_weight, (np.ndarray, torch.Tensor)):
+        return torch.as_tensor(class_weight, dtype=torch.float32)
     return [float(w) for w in class_weight]
 
 

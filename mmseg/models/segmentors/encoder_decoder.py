@@ -62,7 +62,20 @@ class EncoderDecoder(BaseSegmentor):
         self.align_corners = head.align_corners
         self.num_classes = head.num_classes
         self.out_channels = head.out_channels
-        self.threshold = head.threshold
+
+    def _predict_head(self) -> nn.Module:
+        head = self.decode_head
+        return head[-1] if isinstance(head, nn.ModuleList) else head
+
+    @property
+    def threshold(self) -> Optional[float]:
+        """Sigmoid threshold of the predicting head, read when predicting
+        (as in 0.28, a change to the head's ``threshold`` takes effect)."""
+        return self._predict_head().threshold
+
+    @threshold.setter
+    def threshold(self, value: Optional[float]) -> None:
+        self._predict_head().threshold = value
 
     def _init_auxiliary_head(self, auxiliary_head) -> None:
         if isinstance(auxiliary_head, list):

@@ -1,9 +1,14 @@
 from .embed import PatchEmbed, PatchMerging
 from .res_layer import ResLayer
 from .self_attention_block import SelfAttentionBlock
-from .shape_convert import nchw_to_nlc, nlc_to_nchw
+from .shape_convert import (
+                            nchw2nlc2nchw,
+                            nchw_to_nlc,
+                            nlc2nchw2nlc,
+                            nlc_to_nchw,
+)
 
 __all__ = [
     'PatchEmbed', 'PatchMerging', 'ResLayer', 'SelfAttentionBlock',
-    'nchw_to_nlc', 'nlc_to_nchw'
+    'nchw_to_nlc', 'nlc_to_nchw', 'nchw2nlc2nchw', 'nlc2nchw2nlc'
 ]
