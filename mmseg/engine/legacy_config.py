@@ -113,7 +113,7 @@ def train_loop(cfg: Config, val_interval: int) -> dict:
                                             max_iters=cfg.total_iters))
     kind = runner.pop('type')
     if kind == 'IterBasedRunner':
-        loop = dict(type='SegIterBasedTrainLoop', max_iters=runner.pop(
+        loop = dict(type='IterBasedTrainLoop', max_iters=runner.pop(
             'max_iters'), val_interval=val_interval)
     elif kind == 'EpochBasedRunner':
         loop = dict(type='EpochBasedTrainLoop', max_epochs=runner.pop(
@@ -230,7 +230,7 @@ def train_runner_kwargs(cfg: Config,
                   'follows `evaluation`', 'current', level=30)
     data = cfg.data
     loop = train_loop(cfg, val_interval=1)
-    iter_based = loop['type'] == 'SegIterBasedTrainLoop'
+    iter_based = loop['type'] == 'IterBasedTrainLoop'
     eval_cfg = dict(cfg.get('evaluation') or {})
     validate = validate and 'val' in datasets
     loop['val_interval'] = eval_cfg.get('interval', 1) if validate \
@@ -269,6 +269,7 @@ def train_runner_kwargs(cfg: Config,
             cfg, eval_cfg.get('save_best') if validate else None,
             eval_cfg.get('rule'), meta),
         sampler_seed=dict(type='DistSamplerSeedHook'),
+        data_stream=dict(type='ResumeDataStreamHook'),
         stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
             'interrupt_save_timeout', 30)))
     kwargs.update(log_processor=logs['log_processor'],

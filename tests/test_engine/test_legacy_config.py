@@ -45,7 +45,7 @@ def test_segformer_adamw_and_warmup_schedule():
     assert wrapper['paramwise_cfg']['custom_keys']['head'] == dict(
         lr_mult=10.)
     loop = lc.train_loop(cfg, val_interval=16000)
-    assert loop == dict(type='SegIterBasedTrainLoop', max_iters=160000,
+    assert loop == dict(type='IterBasedTrainLoop', max_iters=160000,
                         val_interval=16000)
 
 
