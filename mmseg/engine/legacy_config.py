@@ -220,10 +220,6 @@ def train_runner_kwargs(cfg: Config,
     report_unknown_keys(cfg)
     apply_speed_settings(model, cfg.get('compile'),
                          cfg.get('channels_last', False))
-    model.nonfinite_loss = cfg.get('nonfinite_loss', 'stop')
-    if model.nonfinite_loss not in ('stop', 'skip'):
-        raise ValueError("nonfinite_loss must be 'stop' or 'skip', got "
-                         f'{model.nonfinite_loss!r}')
     workflow = cfg.get('workflow', [('train', 1)])
     if [tuple(w) for w in workflow] != [('train', 1)]:
         print_log(f'workflow {workflow}: only training is run; validation '
@@ -270,6 +266,8 @@ def train_runner_kwargs(cfg: Config,
             eval_cfg.get('rule'), meta),
         sampler_seed=dict(type='DistSamplerSeedHook'),
         data_stream=dict(type='ResumeDataStreamHook'),
+        nonfinite_loss=dict(type='NonFiniteLossHook',
+                            policy=cfg.get('nonfinite_loss', 'stop')),
         stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
             'interrupt_save_timeout', 30)))
     kwargs.update(log_processor=logs['log_processor'],

@@ -10,6 +10,7 @@ from .cac_memory_hook import CACMemoryStateHook
 from .checkpoint_hook import SegCheckpointHook
 from .data_stream_hook import ResumeDataStreamHook
 from .logger_hook import SegLoggerHook
+from .nonfinite_loss_hook import NonFiniteLossHook
 from .progress_hook import ProgressBarHook
 from .stop_on_signal_hook import StopOnSignalHook
 
@@ -18,6 +19,6 @@ __all__ = [
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
     'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook',
-    'ResumeDataStreamHook',
+    'ResumeDataStreamHook', 'NonFiniteLossHook',
     'StopOnSignalHook'
 ]
