@@ -14,6 +14,7 @@ from .console import install_filters
 from .hooks.cac_memory_hook import CACMemoryStateHook
 from .hooks.stop_on_signal_hook import StopOnSignalHook
 from .rng import set_rng_state
+from .speed import apply_speed_settings
 
 
 class SegRunner(Runner):
@@ -42,6 +43,22 @@ class SegRunner(Runner):
         super().__init__(*args, **kwargs)
         self.log_environment()
         self.register_hook(CACMemoryStateHook())
+
+    def wrap_model(self, model_wrapper_cfg, model):
+        """Apply the ``speed`` settings, then wrap (DDP) as mmengine does."""
+        speed = self.cfg.get('speed') or {}
+        if speed:
+            apply_speed_settings(model, speed.get('compile'),
+                                 speed.get('channels_last', False))
+        return super().wrap_model(model_wrapper_cfg, model)
+
+    def build_visualizer(self, visualizer=None):
+        """A visualizer of this runner's own (several runners may start in
+        the same second in one process)."""
+        if isinstance(visualizer, dict):
+            visualizer = dict(visualizer)
+            visualizer.setdefault('name', f'visualizer_{id(self)}')
+        return super().build_visualizer(visualizer)
 
     def train(self):
         """Train; SIGINT/SIGTERM are caught from here on.
@@ -97,9 +114,13 @@ class SegRunner(Runner):
 
     @master_only
     def dump_config(self) -> None:
-        name = osp.basename(self.cfg.filename or f'{self.timestamp}.py')
+        """Write the config the run was started from (the 0.28 one, given
+        as ``source_config`` by the translation) to the work dir."""
+        source = self.cfg.get('source_config') or {}
+        name = osp.basename(source.get('filename') or self.cfg.filename
+                            or f'{self.timestamp}.py')
         path = osp.join(self.work_dir, name)
-        text = self.cfg.pretty_text
+        text = source.get('text') or self.cfg.pretty_text
         if osp.isfile(path):
             with open(path) as f:
                 if f.read() != text:

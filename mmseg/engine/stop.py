@@ -8,6 +8,9 @@ import threading
 from typing import Optional
 
 from mmengine.dataset import worker_init_fn as seed_worker
+from mmengine.dist import get_rank
+
+from mmseg.registry import FUNCTIONS
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -61,15 +64,24 @@ class SignalFlag:
         self._previous.clear()
 
 
-def training_worker_init(worker_id: int, num_workers: int, rank: int,
-                         seed: Optional[int]) -> None:
+@FUNCTIONS.register_module()
+def training_worker_init(worker_id: int, num_workers: int,
+                         seed: Optional[int],
+                         rank: Optional[int] = None) -> None:
     """Start of a data loader worker during training.
 
     Seeds it as mmengine does, and makes it ignore SIGINT: Ctrl-C reaches
     the whole foreground process group and must not kill the workers under
     the main process, which saves and then shuts them down. SIGTERM is left
     alone: the main process shuts its workers down with it.
+
+    Args:
+        worker_id, num_workers: As the data loader gives them.
+        seed: Run seed (None: no seeding).
+        rank: Process rank (default: this process's).
     """
+    if rank is None:
+        rank = get_rank()
     if seed is not None:
         seed_worker(worker_id, num_workers, rank, seed)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -200,7 +200,8 @@ class SegCheckpointHook(Hook):
         rule: 'greater' or 'less' (one per ``save_best`` name); default
             'less' for names with 'loss', else 'greater'.
         meta: Extra entries for every checkpoint's ``meta`` (0.28
-            ``checkpoint_config.meta``, e.g. ``CLASSES`` and ``PALETTE``).
+            ``checkpoint_config.meta``); ``CLASSES`` and ``PALETTE`` default
+            to the training dataset's.
     """
 
     priority = 'VERY_LOW'
@@ -257,6 +258,10 @@ class SegCheckpointHook(Hook):
                 self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
         os.makedirs(self.out_dir, exist_ok=True)
         runner.logger.info(f'Checkpoints will be saved to {self.out_dir}.')
+        # 0.28 puts the training classes and palette in every checkpoint
+        dataset = getattr(runner.train_dataloader, 'dataset', None)
+        for key in ('CLASSES', 'PALETTE'):
+            self.extra_meta.setdefault(key, getattr(dataset, key, None))
         info = runner.message_hub.runtime_info
         self.keep_ckpt_ids = list(info.get('keep_ckpt_ids', []))
         self.last_ckpt = info.get('last_ckpt')
