@@ -75,7 +75,7 @@ class SegRunner(Runner):
         """Two lines on what this run really uses; the merged config goes
         to the work dir (``dump_config``), not to the console."""
         import cv2
-        import mmengine
+        from mmengine import __version__ as mmengine_version
         if torch.cuda.is_available():
             device = f'CUDA ({torch.cuda.get_device_name(0)})'
         else:
@@ -85,7 +85,7 @@ class SegRunner(Runner):
                  if self.distributed else '1 process')
         self.logger.info(
             f'environment: Python {platform.python_version()}, PyTorch '
-            f'{torch.__version__}, MMEngine {mmengine.__version__}, OpenCV '
+            f'{torch.__version__}, MMEngine {mmengine_version}, OpenCV '
             f'{cv2.__version__}, device {device}')
         self.logger.info(f'run: {procs}, seed {self.seed}, work dir '
                          f'{self.work_dir}')
