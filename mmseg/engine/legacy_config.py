@@ -99,10 +99,11 @@ def split_dataloader(cfg: Config, split: str, iter_based: bool = True,
     overrides = copy.deepcopy(dict(data.get(f'{split}_dataloader', {})))
     if split == 'train':
         if iter_based:
-            dataset = dict(type='SeededDataset', dataset=dataset)
+            dataset = dict(type='mmseg.SeededDataset', dataset=dataset)
         loader = dataloader(
             dataset, data.samples_per_gpu, data.workers_per_gpu,
-            'ResumableInfiniteSampler' if iter_based else 'DefaultSampler',
+            'mmseg.ResumableInfiniteSampler' if iter_based
+            else 'DefaultSampler',
             True, **dict(dict(drop_last=True), **overrides))
     else:
         dataset.setdefault('test_mode', True)

@@ -50,10 +50,11 @@ def test_quick_start_config_translates_to_this_runner_config():
         model=cfg.to_dict()['model'],
         work_dir='/work',
         train_dataloader=dict(
-            loader, dataset=dict(type='SeededDataset',
+            loader, dataset=dict(type='mmseg.SeededDataset',
                                  dataset=data['train']),
             batch_size=4, drop_last=True,
-            sampler=dict(type='ResumableInfiniteSampler', shuffle=True)),
+            sampler=dict(type='mmseg.ResumableInfiniteSampler',
+                         shuffle=True)),
         val_dataloader=dict(
             loader, dataset=dict(data['val'], test_mode=True), batch_size=1,
             drop_last=False,
