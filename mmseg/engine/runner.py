@@ -8,6 +8,7 @@ from mmengine.dist import master_only
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmseg.models.builder import fall_back_from_sync_bn
 from mmseg.utils.checkpoint import check_matches
 
 from .console import install_filters
@@ -43,6 +44,10 @@ class SegRunner(Runner):
         super().__init__(*args, **kwargs)
         self.log_environment()
         self.register_hook(CACMemoryStateHook())
+
+    def build_model(self, model):
+        """Build as mmengine does; SyncBN becomes BN without CUDA."""
+        return fall_back_from_sync_bn(super().build_model(model))
 
     def wrap_model(self, model_wrapper_cfg, model):
         """Apply the ``speed`` settings, then wrap (DDP) as mmengine does."""
