@@ -78,6 +78,12 @@ def _checked_model_build(cfg, registry, default_args=None):
     return model
 
 
+def _dataset_build(cfg, registry, default_args=None):
+    """0.28 dataset configs (lists, ``RepeatDataset``, list-valued dirs)."""
+    from mmseg.datasets.builder import build_dataset
+    return build_dataset(cfg, default_args)
+
+
 def _registry(name, parent, location, build_func=_checked_build):
     return Registry(name, parent=parent, scope='mmseg', locations=[location],
                     build_func=build_func)
@@ -85,7 +91,8 @@ def _registry(name, parent, location, build_func=_checked_build):
 
 MODELS = _registry('model', ENGINE_MODELS, 'mmseg.models',
                    _checked_model_build)
-DATASETS = _registry('dataset', ENGINE_DATASETS, 'mmseg.datasets')
+DATASETS = _registry('dataset', ENGINE_DATASETS, 'mmseg.datasets',
+                     _dataset_build)
 TRANSFORMS = _registry('transform', ENGINE_TRANSFORMS, 'mmseg.datasets')
 DATA_SAMPLERS = _registry('data sampler', ENGINE_DATA_SAMPLERS,
                           'mmseg.datasets')

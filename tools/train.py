@@ -9,10 +9,7 @@ import os.path as osp
 import sys
 
 from mmengine.dist import is_main_process, sync_random_seed
-from mmengine.runner import set_random_seed
 
-from mmseg.datasets import build_dataset
-from mmseg.models import build_segmentor
 from mmseg.utils import find_latest_checkpoint
 from mmseg.utils.cli import (
     add_cfg_options,
@@ -95,21 +92,16 @@ def main(argv=None):
     if args.print_config and is_main_process():
         print(cfg.pretty_text)
 
-    from mmseg.apis.train import train_segmentor  # after dist init
-    # seed before building: not every layer is re-initialised by
-    # init_weights, so construction must be reproducible too (as in 0.28)
+    from mmseg.apis import build_train_runner  # after dist init
+    # recorded in the config dumped to the work dir, as 0.28 does
     cfg.seed = sync_random_seed() if args.seed is None else args.seed
-    set_random_seed(cfg.seed, deterministic=args.deterministic,
-                    diff_rank_seed=args.diff_seed)
-    model = build_segmentor(cfg.model)
-    dataset = build_dataset(cfg.data.train)
     cfg.resume_from = checkpoint if resume else None
     cfg.load_from = None if resume else checkpoint
-    train_segmentor(model, dataset, cfg,
-                    distributed=args.launcher != 'none',
-                    validate=not args.no_validate, launcher=args.launcher,
-                    diff_seed=args.diff_seed,
-                    deterministic=args.deterministic)
+    runner = build_train_runner(
+        cfg, work_dir, validate=not args.no_validate, launcher=args.launcher,
+        load_from=checkpoint, resume=resume, seed=cfg.seed,
+        diff_seed=args.diff_seed, deterministic=args.deterministic)
+    runner.train()
     if is_main_process():
         print(f'work dir: {osp.abspath(work_dir)} (config, logs, '
               'checkpoints; TensorBoard events under <timestamp>/vis_data '

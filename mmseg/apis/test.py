@@ -6,11 +6,10 @@ from typing import List, Optional, Sequence
 import numpy as np
 import torch
 from mmengine.config import Config
+from mmengine.model import is_model_wrapper
 
-from mmseg.datasets import build_dataset
-from mmseg.engine.legacy_config import runner_config, test_runner_kwargs
+from mmseg.engine.legacy_config import test_config
 from mmseg.engine.runner import SegRunner
-from mmseg.models import build_segmentor
 from mmseg.utils import load_weights
 from mmseg.utils.errors import InvalidArgumentError
 
@@ -58,6 +57,18 @@ def configure_aug_test(test_data: dict,
     return list(step['img_ratios'])
 
 
+def build_test_runner(cfg: Config, work_dir: str, metric_cfg: dict,
+                      launcher: str = 'none') -> SegRunner:
+    """The test runner of a 0.28 config, in one call (no weights loaded).
+
+    Arguments as :func:`mmseg.engine.legacy_config.test_config`.
+    """
+    runner_cfg = test_config(cfg, work_dir, metric_cfg, launcher)
+    runner_cfg['source_config'] = dict(filename=cfg.filename,
+                                       text=cfg.pretty_text)
+    return SegRunner.from_cfg(Config(runner_cfg))
+
+
 def test_segmentor(cfg: Config,
                    checkpoint: str,
                    work_dir: str,
@@ -75,16 +86,13 @@ def test_segmentor(cfg: Config,
     Returns:
         (metrics dict, the ``SegMetric``, the dataset).
     """
-    cfg.model.pretrained = None
-    cfg.model.train_cfg = None
-    dataset = build_dataset(cfg.data.test, dict(test_mode=True))
-    model = build_segmentor(cfg.model)
+    runner = build_test_runner(cfg, work_dir, metric_cfg, launcher)
+    model = runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
     load_weights(model, checkpoint, strict=True, for_test=True)
-    kwargs = test_runner_kwargs(cfg, model, dataset, None, work_dir,
-                                metric_cfg, launcher)
-    runner = SegRunner(**kwargs, cfg=runner_config(cfg))
     metrics = runner.test()
-    return metrics, runner.test_evaluator.metrics[0], dataset
+    metric = runner.test_evaluator.metrics[0]
+    return metrics, metric, metric.dataset
 
 
 def _batch_results(model, data: dict) -> list:

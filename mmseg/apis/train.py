@@ -3,9 +3,32 @@ from typing import Optional
 
 from mmengine.config import Config
 
-from mmseg.datasets import build_dataset
-from mmseg.engine.legacy_config import runner_config, train_runner_kwargs
+from mmseg.engine.legacy_config import train_config
 from mmseg.engine.runner import SegRunner
+
+
+def build_train_runner(cfg: Config,
+                       work_dir: str,
+                       validate: bool = True,
+                       launcher: str = 'none',
+                       load_from: Optional[str] = None,
+                       resume: bool = False,
+                       seed: Optional[int] = None,
+                       diff_seed: bool = False,
+                       deterministic: bool = False) -> SegRunner:
+    """The training runner of a 0.28 config, in one call.
+
+    Arguments as :func:`mmseg.engine.legacy_config.train_config`. The
+    runner seeds everything (``seed``) before it builds the model, so
+    construction is reproducible too, as in 0.28.
+    """
+    runner_cfg = train_config(
+        cfg, osp.abspath(work_dir), validate=validate, launcher=launcher,
+        load_from=load_from, resume=resume, seed=seed, diff_seed=diff_seed,
+        deterministic=deterministic)
+    runner_cfg['source_config'] = dict(filename=cfg.filename,
+                                       text=cfg.pretty_text)
+    return SegRunner.from_cfg(Config(runner_cfg))
 
 
 def train_segmentor(model,
@@ -19,7 +42,11 @@ def train_segmentor(model,
                     resume: bool = False,
                     diff_seed: bool = False,
                     deterministic: bool = False) -> SegRunner:
-    """Train ``model`` on ``dataset`` as configured by a 0.28 ``cfg``.
+    """0.28's API: train a built ``model`` on a built ``dataset``.
+
+    The tools build from the config alone (:func:`build_train_runner`);
+    this entry point hands the given objects to the runner in place of
+    the config's ``model`` and ``data.train``.
 
     Args:
         model: The built segmentor.
@@ -38,19 +65,23 @@ def train_segmentor(model,
     Returns:
         The runner, after training.
     """
+    from mmseg.datasets.samplers import SeededDataset
     if isinstance(dataset, (list, tuple)):
         dataset = dataset[0]
-    datasets = dict(train=dataset)
-    if validate:
-        datasets['val'] = build_dataset(cfg.data.val, dict(test_mode=True))
     resume_from = cfg.get('resume_from')
-    kwargs = train_runner_kwargs(
-        cfg, model, datasets, work_dir=osp.abspath(cfg.work_dir),
-        validate=validate,
+    runner_cfg = train_config(
+        cfg, osp.abspath(cfg.work_dir), validate=validate,
         launcher=launcher or ('pytorch' if distributed else 'none'),
         load_from=resume_from or cfg.get('load_from'),
         resume=bool(resume_from) or resume, seed=cfg.get('seed'),
         diff_seed=diff_seed, deterministic=deterministic)
-    runner = SegRunner(**kwargs, cfg=runner_config(cfg))
+    runner_cfg['source_config'] = dict(filename=cfg.filename,
+                                       text=cfg.pretty_text)
+    loader = runner_cfg.pop('train_dataloader')
+    runner = SegRunner(
+        model=model, train_dataloader=dict(loader, dataset=SeededDataset(
+            dataset)), cfg=Config(runner_cfg),
+        **{k: v for k, v in runner_cfg.items() if k not in (
+            'model', 'model_wrapper_cfg', 'speed', 'source_config')})
     runner.train()
     return runner

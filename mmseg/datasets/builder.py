@@ -7,9 +7,10 @@ from typing import Optional
 import numpy as np
 import torch
 from mmengine.dist import get_dist_info, sync_random_seed
+from mmengine.registry import build_from_cfg
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
-from mmseg.registry import DATASETS, TRANSFORMS
+from mmseg.registry import DATASETS, TRANSFORMS, check_type
 
 PIPELINES = TRANSFORMS
 
@@ -63,7 +64,8 @@ def build_dataset(cfg, default_args: Optional[dict] = None) -> Dataset:
                              cfg['times'])
     if any(_is_seq(cfg.get(key)) for key in _PER_DATASET_KEYS):
         return _concat_dataset(cfg, default_args)
-    return DATASETS.build(cfg, default_args=default_args)
+    check_type(cfg, DATASETS)
+    return build_from_cfg(cfg, DATASETS, default_args)
 
 
 def worker_init_fn(worker_id: int, num_workers: int, rank: int,

@@ -17,7 +17,7 @@ import torch
 from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Dataset, Sampler
 
-from mmseg.registry import DATA_SAMPLERS
+from mmseg.registry import DATA_SAMPLERS, DATASETS
 
 
 def sample_seed(run_seed: int, position: int) -> int:
@@ -69,6 +69,7 @@ class ResumableInfiniteSampler(Sampler):
         return self.size
 
 
+@DATASETS.register_module()
 class SeededDataset(Dataset):
     """Run ``dataset[index]`` with numpy/random seeded per sample.
 
@@ -76,7 +77,10 @@ class SeededDataset(Dataset):
     :class:`ResumableInfiniteSampler`. Other attributes are the dataset's.
     """
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Union[Dataset, dict]):
+        if isinstance(dataset, dict):
+            from .builder import build_dataset
+            dataset = build_dataset(dataset)
         self.dataset = dataset
 
     def __len__(self) -> int:

@@ -1,3 +1,2 @@
 from .hooks import *  # noqa: F401,F403
-from .loops import SegIterBasedTrainLoop  # noqa: F401
 from .optim_wrappers import SegAmpOptimWrapper, SegOptimWrapper  # noqa: F401

@@ -1,26 +1,25 @@
-"""Translate an MMSegmentation 0.28 config into an mmengine Runner.
+"""Translate an MMSegmentation 0.28 config into an mmengine Runner config.
 
 The 0.28 dialect (``data``, ``optimizer``, ``optimizer_config``,
 ``lr_config``, ``runner``, ``checkpoint_config``, ``evaluation``,
 ``log_config``, ``custom_hooks``, ...) stays the config format; this module
-is the only place that knows how it maps onto mmengine. Keys it does not
-know are reported in the log, never silently dropped.
+is the only place that knows how it maps onto mmengine. The translation is
+data to data: :func:`train_config` and :func:`test_config` take the 0.28
+config and return the keyword arguments of ``SegRunner`` as plain dicts,
+with datasets, samplers, collate and worker functions, hooks, loops and
+evaluators named by registry type. Nothing is built and the input is not
+changed; ``SegRunner.from_cfg`` builds everything. Keys the translation
+does not know are reported in the log, never silently dropped.
 """
 import copy
 import os
 from typing import List, Optional
 
 import torch
-from mmengine.config import Config, ConfigDict
-from mmengine.dist import get_rank
+from mmengine.config import Config
 from mmengine.logging import print_log
 
-from mmseg.datasets.collate import seg_collate
-from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
-
 from .schedulers import lr_config_to_scheduler
-from .speed import apply_speed_settings
-from .stop import training_worker_init
 
 # top-level names 0.28 configs use as variables for other sections
 CONFIG_VARIABLES = {
@@ -55,9 +54,9 @@ def _warn_extra(section: str, cfg: dict, known) -> None:
                   level=30)
 
 
-def dataloader(dataset, batch_size: int, num_workers: int, sampler,
-               shuffle: bool, **overrides) -> dict:
-    """An mmengine dataloader config around a built dataset.
+def dataloader(dataset: dict, batch_size: int, num_workers: int,
+               sampler: str, shuffle: bool, **overrides) -> dict:
+    """An mmengine dataloader config around a dataset config.
 
     ``overrides`` are 0.28 ``data.<split>_dataloader`` keys
     (``samples_per_gpu``, ``workers_per_gpu``, ``shuffle``, ``drop_last``,
@@ -76,7 +75,46 @@ def dataloader(dataset, batch_size: int, num_workers: int, sampler,
         drop_last=overrides.get('drop_last', False),
         pin_memory=overrides.get('pin_memory', False),
         sampler=dict(type=sampler, shuffle=shuffle),
-        collate_fn=seg_collate)
+        collate_fn=dict(type='mmseg.seg_collate'))
+
+
+def split_dataloader(cfg: Config, split: str, iter_based: bool = True,
+                     seed: Optional[int] = None) -> dict:
+    """The dataloader config of ``cfg.data.<split>`` (train, val or test).
+
+    The one data-loader recipe of the tools: training draws an endless,
+    resumable, per-sample seeded stream (``ResumableInfiniteSampler`` +
+    ``SeededDataset``; mmengine's ``DefaultSampler`` for epoch-based
+    runs) and its workers ignore Ctrl-C; validation and testing read every
+    image once, one per batch, in order.
+
+    Args:
+        cfg: The 0.28 config.
+        split: 'train', 'val' or 'test'.
+        iter_based: Training is iteration-based.
+        seed: Run seed for the training workers (None: the runner's).
+    """
+    data = cfg.data
+    dataset = copy.deepcopy(dict(data[split]))
+    overrides = copy.deepcopy(dict(data.get(f'{split}_dataloader', {})))
+    if split == 'train':
+        if iter_based:
+            dataset = dict(type='mmseg.SeededDataset', dataset=dataset)
+        loader = dataloader(
+            dataset, data.samples_per_gpu, data.workers_per_gpu,
+            'mmseg.ResumableInfiniteSampler' if iter_based
+            else 'DefaultSampler',
+            True, **dict(dict(drop_last=True), **overrides))
+    else:
+        dataset.setdefault('test_mode', True)
+        loader = dataloader(dataset, 1, data.workers_per_gpu,
+                            'DefaultSampler', False, **overrides)
+    if split != 'test':
+        loader['worker_init_fn'] = dict(
+            type='mmseg.training_worker_init',
+            num_workers=loader['num_workers'],
+            seed=seed)
+    return loader
 
 
 def optim_wrapper(cfg: Config) -> dict:
@@ -113,7 +151,7 @@ def train_loop(cfg: Config, val_interval: int) -> dict:
                                             max_iters=cfg.total_iters))
     kind = runner.pop('type')
     if kind == 'IterBasedRunner':
-        loop = dict(type='SegIterBasedTrainLoop', max_iters=runner.pop(
+        loop = dict(type='IterBasedTrainLoop', max_iters=runner.pop(
             'max_iters'), val_interval=val_interval)
     elif kind == 'EpochBasedRunner':
         loop = dict(type='EpochBasedTrainLoop', max_epochs=runner.pop(
@@ -143,13 +181,12 @@ def log_settings(cfg: Config) -> dict:
         logger=dict(type='SegLoggerHook', interval=interval,
                     log_metric_by_epoch=by_epoch),
         log_processor=dict(window_size=interval, by_epoch=by_epoch),
-        visualizer=dict(type='Visualizer', vis_backends=backends,
-                        name=f'visualizer_{id(cfg)}'))
+        visualizer=dict(type='Visualizer', vis_backends=backends))
 
 
 def evaluator(dataset, eval_cfg: dict, **extra) -> dict:
     """``evaluation`` (or ``--eval`` options) → a ``SegMetric`` config."""
-    eval_cfg = dict(eval_cfg)
+    eval_cfg = copy.deepcopy(dict(eval_cfg))
     for key in ('interval', 'by_epoch', 'save_best', 'rule', 'gpu_collect',
                 'efficient_test', 'start'):
         eval_cfg.pop(key, None)
@@ -175,13 +212,13 @@ def env_settings(cfg: Config) -> dict:
                 dist_cfg=dict(backend=backend))
 
 
-def checkpoint_hook(cfg: Config, save_best: Optional[str], rule,
-                    meta: dict) -> dict:
-    ckpt = dict(cfg.get('checkpoint_config') or {})
+def checkpoint_hook(cfg: Config, save_best: Optional[str], rule) -> dict:
+    """``checkpoint_config`` (+ ``evaluation.save_best``) → the hook."""
+    ckpt = copy.deepcopy(dict(cfg.get('checkpoint_config') or {}))
     ckpt.pop('type', None)
-    meta = {**meta, **ckpt.pop('meta', {})}
     hook = dict(type='SegCheckpointHook', interval=ckpt.pop('interval', -1),
-                by_epoch=ckpt.pop('by_epoch', False), meta=meta,
+                by_epoch=ckpt.pop('by_epoch', False),
+                meta=ckpt.pop('meta', {}),
                 max_keep_ckpts=ckpt.pop('max_keep_ckpts', -1))
     for key in ('save_optimizer', 'out_dir'):
         if key in ckpt:
@@ -193,62 +230,63 @@ def checkpoint_hook(cfg: Config, save_best: Optional[str], rule,
     return hook
 
 
-def train_runner_kwargs(cfg: Config,
-                        model,
-                        datasets: dict,
-                        work_dir: str,
-                        validate: bool = True,
-                        launcher: str = 'none',
-                        load_from: Optional[str] = None,
-                        resume: bool = False,
-                        seed: Optional[int] = None,
-                        diff_seed: bool = False,
-                        deterministic: bool = False) -> dict:
-    """Runner arguments for training.
+def train_config(cfg: Config,
+                 work_dir: str,
+                 validate: bool = True,
+                 launcher: str = 'none',
+                 load_from: Optional[str] = None,
+                 resume: bool = False,
+                 seed: Optional[int] = None,
+                 diff_seed: bool = False,
+                 deterministic: bool = False) -> dict:
+    """``SegRunner`` arguments for training, as data.
 
     Args:
-        cfg: The 0.28 config.
-        model: The built segmentor.
-        datasets: Built ``train`` (and ``val`` when validating) datasets.
+        cfg: The 0.28 config (not changed).
         work_dir: Output folder.
         validate: Evaluate during training (``evaluation`` section).
         launcher: 'none', 'pytorch' or 'slurm'.
         load_from: Checkpoint to start from, or to resume with ``resume``.
         resume: Resume ``load_from`` (or, if None, the work dir's latest).
         seed, diff_seed, deterministic: Randomness settings.
+
+    Returns:
+        A dict for ``SegRunner.from_cfg``.
     """
     report_unknown_keys(cfg)
-    apply_speed_settings(model, cfg.get('compile'),
-                         cfg.get('channels_last', False))
-    model.nonfinite_loss = cfg.get('nonfinite_loss', 'stop')
-    if model.nonfinite_loss not in ('stop', 'skip'):
-        raise ValueError("nonfinite_loss must be 'stop' or 'skip', got "
-                         f'{model.nonfinite_loss!r}')
     workflow = cfg.get('workflow', [('train', 1)])
     if [tuple(w) for w in workflow] != [('train', 1)]:
         print_log(f'workflow {workflow}: only training is run; validation '
                   'follows `evaluation`', 'current', level=30)
-    data = cfg.data
     loop = train_loop(cfg, val_interval=1)
-    iter_based = loop['type'] == 'SegIterBasedTrainLoop'
-    eval_cfg = dict(cfg.get('evaluation') or {})
-    validate = validate and 'val' in datasets
+    iter_based = loop['type'] == 'IterBasedTrainLoop'
+    eval_cfg = copy.deepcopy(dict(cfg.get('evaluation') or {}))
     loop['val_interval'] = eval_cfg.get('interval', 1) if validate \
         else 10**12
-    train_ds = datasets['train']
-    kwargs = dict(
-        model=model,
+    logs = log_settings(cfg)
+    runner = dict(
+        model=copy.deepcopy(dict(cfg.model)),
         work_dir=work_dir,
-        train_dataloader=dataloader(
-            SeededDataset(train_ds) if iter_based else train_ds,
-            data.samples_per_gpu, data.workers_per_gpu,
-            ResumableInfiniteSampler if iter_based else 'DefaultSampler',
-            True, drop_last=True, **dict(data.get('train_dataloader', {}))),
+        train_dataloader=split_dataloader(cfg, 'train', iter_based, seed),
         optim_wrapper=optim_wrapper(cfg),
         param_scheduler=lr_config_to_scheduler(
             cfg.lr_config, loop.get('max_iters'), loop.get('max_epochs')),
         train_cfg=loop,
-        custom_hooks=[dict(h) for h in cfg.get('custom_hooks', [])],
+        default_hooks=dict(
+            timer=dict(type='IterTimerHook'),
+            logger=logs['logger'],
+            param_scheduler=dict(type='ParamSchedulerHook'),
+            checkpoint=checkpoint_hook(
+                cfg, eval_cfg.get('save_best') if validate else None,
+                eval_cfg.get('rule')),
+            sampler_seed=dict(type='DistSamplerSeedHook'),
+            data_stream=dict(type='ResumeDataStreamHook'),
+            nonfinite_loss=dict(type='NonFiniteLossHook',
+                                policy=cfg.get('nonfinite_loss', 'stop')),
+            stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
+                'interrupt_save_timeout', 30))),
+        custom_hooks=[copy.deepcopy(dict(h))
+                      for h in cfg.get('custom_hooks', [])],
         load_from=load_from,
         resume=resume,
         launcher=launcher,
@@ -257,71 +295,54 @@ def train_runner_kwargs(cfg: Config,
         default_scope='mmseg',
         randomness=dict(seed=seed, diff_rank_seed=diff_seed,
                         deterministic=deterministic),
-    )
-    logs = log_settings(cfg)
-    meta = dict(CLASSES=getattr(train_ds, 'CLASSES', None),
-                PALETTE=getattr(train_ds, 'PALETTE', None))
-    kwargs['default_hooks'] = dict(
-        timer=dict(type='IterTimerHook'),
-        logger=logs['logger'],
-        param_scheduler=dict(type='ParamSchedulerHook'),
-        checkpoint=checkpoint_hook(
-            cfg, eval_cfg.get('save_best') if validate else None,
-            eval_cfg.get('rule'), meta),
-        sampler_seed=dict(type='DistSamplerSeedHook'),
-        stop_on_signal=dict(type='StopOnSignalHook', save_timeout=cfg.get(
-            'interrupt_save_timeout', 30)))
-    kwargs.update(log_processor=logs['log_processor'],
-                  visualizer=logs['visualizer'])
+        log_processor=logs['log_processor'],
+        visualizer=logs['visualizer'],
+        model_wrapper_cfg=model_wrapper(cfg),
+        speed=speed_settings(cfg))
     if validate:
-        val_ds = datasets['val']
-        kwargs.update(
-            val_dataloader=dataloader(
-                val_ds, 1, data.workers_per_gpu, 'DefaultSampler', False,
-                **dict(data.get('val_dataloader', {}))),
+        runner.update(
+            val_dataloader=split_dataloader(cfg, 'val', seed=seed),
             val_cfg=dict(type='ValLoop'),
-            val_evaluator=evaluator(val_ds, eval_cfg,
-                                    class_table_on_console=False))
-        kwargs['custom_hooks'].append(dict(type='ProgressBarHook'))
-    for split in ('train_dataloader', 'val_dataloader'):
-        if split in kwargs:
-            kwargs[split]['worker_init_fn'] = dict(
-                type=training_worker_init,
-                num_workers=kwargs[split]['num_workers'], rank=get_rank(),
-                seed=seed)
+            val_evaluator=evaluator(
+                copy.deepcopy(dict(cfg.data.val, test_mode=True)),
+                eval_cfg, class_table_on_console=False))
+        runner['custom_hooks'].append(dict(type='ProgressBarHook'))
     if launcher != 'none' and not torch.cuda.is_available():
         # SyncBN fell back to BN: keep the ranks' statistics equal
-        kwargs['custom_hooks'].append(dict(type='AverageBuffersHook'))
-    return kwargs
+        runner['custom_hooks'].append(dict(type='AverageBuffersHook'))
+    return runner
 
 
-def test_runner_kwargs(cfg: Config,
-                       model,
-                       dataset,
-                       checkpoint: str,
-                       work_dir: str,
-                       metric_cfg: dict,
-                       launcher: str = 'none') -> dict:
-    """Runner arguments for testing ``checkpoint`` on ``dataset``.
+def test_config(cfg: Config,
+                work_dir: str,
+                metric_cfg: dict,
+                launcher: str = 'none') -> dict:
+    """``SegRunner`` arguments for testing on ``cfg.data.test``, as data.
+
+    The model is built without training settings or pretrained weights;
+    the tested checkpoint is loaded by the caller (strictly).
 
     Args:
+        cfg: The 0.28 config (not changed).
+        work_dir: Folder for logs.
         metric_cfg: ``SegMetric`` arguments (metric, format_only, ...).
+        launcher: 'none', 'pytorch' or 'slurm'.
+
+    Returns:
+        A dict for ``SegRunner.from_cfg``.
     """
-    data = cfg.data
     logs = log_settings(cfg)
-    apply_speed_settings(model, cfg.get('compile'),
-                         cfg.get('channels_last', False))
+    loader = split_dataloader(cfg, 'test')
     return dict(
-        model=model,
+        model=dict(copy.deepcopy(dict(cfg.model)), pretrained=None,
+                   train_cfg=None),
         work_dir=work_dir,
-        test_dataloader=dataloader(
-            dataset, 1, data.workers_per_gpu, 'DefaultSampler', False,
-            **dict(data.get('test_dataloader', {}))),
+        test_dataloader=loader,
         # 0.28 tests in half precision when the config has ``fp16``
         test_cfg=dict(type='TestLoop', fp16=bool(cfg.get('fp16'))),
-        test_evaluator=dict(type='SegMetric', dataset=dataset,
-                            **metric_cfg),
-        load_from=checkpoint,
+        test_evaluator=dict(type='SegMetric',
+                            dataset=copy.deepcopy(loader['dataset']),
+                            **copy.deepcopy(metric_cfg)),
         launcher=launcher,
         env_cfg=env_settings(cfg),
         log_level=cfg.get('log_level', 'INFO'),
@@ -329,12 +350,14 @@ def test_runner_kwargs(cfg: Config,
         default_hooks=dict(logger=logs['logger']),
         custom_hooks=[dict(type='ProgressBarHook')],
         log_processor=logs['log_processor'],
-        visualizer=logs['visualizer'])
+        visualizer=logs['visualizer'],
+        model_wrapper_cfg=model_wrapper(cfg),
+        speed=speed_settings(cfg))
 
 
-def runner_config(cfg: Config) -> Config:
-    """The config the Runner dumps, plus CPU-safe DDP settings."""
-    cfg = copy.deepcopy(cfg)
-    cfg.model_wrapper_cfg = ConfigDict(model_wrapper(cfg))
-    return cfg
-
+def speed_settings(cfg: Config) -> dict:
+    """``compile`` and ``channels_last`` (``mmseg/engine/speed.py``), under
+    a key of their own: mmengine would compile the model itself for a
+    top-level ``compile``."""
+    return dict(compile=copy.deepcopy(cfg.get('compile')),
+                channels_last=bool(cfg.get('channels_last', False)))

@@ -2,6 +2,7 @@ from contextlib import contextmanager
 from typing import Union
 
 import torch
+import torch.distributed as dist
 import torch.nn as nn
 from mmengine.optim import OptimWrapper
 
@@ -10,16 +11,20 @@ from mmseg.utils.amp import amp_dtype
 
 
 class SkipNonFiniteMixin:
-    """Skip the update when the loss is not finite.
+    """Never apply a step whose loss is not finite on some rank.
 
-    The segmentor's ``parse_losses`` hands a NaN loss on every rank when
-    the (rank-averaged) loss terms are not finite and ``nonfinite_loss`` is
-    'skip', so all ranks skip the same step and DDP stays in step.
+    The ranks agree (one ``all_reduce`` of a flag) before the backward
+    pass, so all of them skip the same step and DDP stays in step. What a
+    non-finite loss then does (stop or carry on) is ``NonFiniteLossHook``'s
+    policy.
     """
 
     def update_params(self, loss: torch.Tensor, step_kwargs=None,
                       zero_kwargs=None) -> None:
-        if torch.isfinite(loss):
+        finite = torch.isfinite(loss.detach()).all().to(torch.int32)
+        if dist.is_available() and dist.is_initialized():
+            dist.all_reduce(finite, op=dist.ReduceOp.MIN)
+        if bool(finite):
             super().update_params(loss, step_kwargs, zero_kwargs)
         else:
             self.zero_grad(**(zero_kwargs or {}))

@@ -8,7 +8,8 @@ counter. With ``by_epoch=True`` the policy advances once per epoch
 """
 from typing import List, Optional, Sequence, Union
 
-from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
+from mmengine.optim import _ParamScheduler
+from mmengine.optim.scheduler.param_scheduler import INF
 
 from mmseg.registry import PARAM_SCHEDULERS
 

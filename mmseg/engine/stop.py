@@ -10,6 +10,9 @@ import threading
 from typing import Optional
 
 from mmengine.dataset import worker_init_fn as seed_worker
+from mmengine.dist import get_rank
+
+from mmseg.registry import FUNCTIONS
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -64,8 +67,10 @@ class SignalFlag:
         self._previous.clear()
 
 
-def training_worker_init(worker_id: int, num_workers: int, rank: int,
-                         seed: Optional[int]) -> None:
+@FUNCTIONS.register_module()
+def training_worker_init(worker_id: int, num_workers: int,
+                         seed: Optional[int],
+                         rank: Optional[int] = None) -> None:
     """Start of a data loader worker during training.
 
     Seeds it as mmengine does, and makes it ignore SIGINT and SIGTERM:
@@ -73,7 +78,14 @@ def training_worker_init(worker_id: int, num_workers: int, rank: int,
     every process of a job, but the workers must outlive the main process's
     save; it shuts them down through their queues afterwards (and a worker
     whose main process is gone exits by itself).
+
+    Args:
+        worker_id, num_workers: As the data loader gives them.
+        seed: Run seed (None: no seeding).
+        rank: Process rank (default: this process's).
     """
+    if rank is None:
+        rank = get_rank()
     if seed is not None:
         seed_worker(worker_id, num_workers, rank, seed)
     for sig in STOP_SIGNALS:

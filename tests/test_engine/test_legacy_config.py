@@ -45,7 +45,7 @@ def test_segformer_adamw_and_warmup_schedule():
     assert wrapper['paramwise_cfg']['custom_keys']['head'] == dict(
         lr_mult=10.)
     loop = lc.train_loop(cfg, val_interval=16000)
-    assert loop == dict(type='SegIterBasedTrainLoop', max_iters=160000,
+    assert loop == dict(type='IterBasedTrainLoop', max_iters=160000,
                         val_interval=16000)
 
 
@@ -60,12 +60,13 @@ def test_fp16_is_mixed_precision_with_bfloat16_on_cpu(warnings_log):
 
 
 def test_fp16_config_key_makes_the_test_loop_autocast():
-    cfg = Config(dict(data=dict(workers_per_gpu=0), fp16=dict(
-        loss_scale=512.)))
-    kwargs = lc.test_runner_kwargs(cfg, None, [], None, 'w', {})
+    cfg = Config(dict(model=dict(type='EncoderDecoder'),
+                      data=dict(workers_per_gpu=0, test=dict(type='DS')),
+                      fp16=dict(loss_scale=512.)))
+    kwargs = lc.test_config(cfg, 'w', {})
     assert kwargs['test_cfg'] == dict(type='TestLoop', fp16=True)
     cfg.pop('fp16')
-    kwargs = lc.test_runner_kwargs(cfg, None, [], None, 'w', {})
+    kwargs = lc.test_config(cfg, 'w', {})
     assert kwargs['test_cfg'] == dict(type='TestLoop', fp16=False)
 
 
@@ -88,10 +89,10 @@ def test_checkpoint_config_with_best_and_meta():
     cfg = Config(dict(checkpoint_config=dict(
         by_epoch=False, interval=4000, max_keep_ckpts=3,
         meta=dict(note='x'))))
-    hook = lc.checkpoint_hook(cfg, 'mIoU', None, dict(CLASSES=('a', )))
+    hook = lc.checkpoint_hook(cfg, 'mIoU', None)
     assert hook == dict(type='SegCheckpointHook', interval=4000,
                         by_epoch=False, max_keep_ckpts=3,
-                        meta=dict(CLASSES=('a', ), note='x'),
+                        meta=dict(note='x'),
                         save_best='mIoU', rule='greater')
 
 
@@ -127,9 +128,9 @@ def test_cpu_runs_use_gloo_and_no_device_ids():
     cfg = Config(dict(dist_params=dict(backend='nccl'),
                       cudnn_benchmark=True, find_unused_parameters=True))
     assert lc.env_settings(cfg)['dist_cfg'] == dict(backend='gloo')
-    wrapper = lc.runner_config(cfg).model_wrapper_cfg
-    assert wrapper.device_ids is None
-    assert wrapper.find_unused_parameters is True
+    wrapper = lc.model_wrapper(cfg)
+    assert wrapper['device_ids'] is None
+    assert wrapper['find_unused_parameters'] is True
 
 
 def test_dataloader_overrides_from_data_section(warnings_log):

@@ -5,6 +5,7 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
+from mmseg.engine.hooks.checkpoint_hook import write_atomically
 from mmseg.engine.runner import SegRunner
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
@@ -23,14 +24,15 @@ def test_a_failure_while_saving_leaves_no_truncated_file(tmp_path,
     monkeypatch.setattr(Runner, 'save_checkpoint', crash_mid_write)
     runner = object.__new__(SegRunner)
     with pytest.raises(KeyboardInterrupt):
-        runner.save_checkpoint(str(tmp_path), 'iter_3.pth')
+        write_atomically(runner, str(tmp_path), 'iter_3.pth')
     assert not (tmp_path / 'iter_3.pth').exists()
+    assert not (tmp_path / 'iter_3.pth.part').exists()
     assert good.read_bytes() == before
     # a complete save replaces atomically
     monkeypatch.setattr(Runner, 'save_checkpoint',
                         lambda self, out_dir, name, *a, **k: torch.save(
                             {'ok': True}, os.path.join(out_dir, name)))
-    runner.save_checkpoint(str(tmp_path), 'iter_3.pth')
+    write_atomically(runner, str(tmp_path), 'iter_3.pth')
     assert torch.load(tmp_path / 'iter_3.pth')['ok']
 
 

@@ -226,12 +226,10 @@ def time_data_pipeline(cfg: Config, args) -> float:
     """Images per second of the training data loader alone."""
     from mmengine.runner import Runner
 
-    from mmseg.datasets import build_dataset
-    from mmseg.datasets.samplers import ResumableInfiniteSampler, SeededDataset
-    from mmseg.engine.legacy_config import dataloader
-    loader = Runner.build_dataloader(dataloader(
-        SeededDataset(build_dataset(cfg.data.train)), args.batch,
-        cfg.data.workers_per_gpu, ResumableInfiniteSampler, True), seed=0)
+    from mmseg.engine.legacy_config import split_dataloader
+    loader = Runner.build_dataloader(
+        dict(split_dataloader(cfg, 'train', seed=0), batch_size=args.batch),
+        seed=0)
     batches = iter(loader)
     for _ in range(args.warmup):
         next(batches)

@@ -19,7 +19,8 @@ class SegMetric(BaseMetric):
     Results from all ranks are gathered in dataset order.
 
     Args:
-        dataset: The evaluated dataset (``CustomDataset`` API).
+        dataset: The evaluated dataset (``CustomDataset`` API) or its
+            config (the loader's dataset config: same images, same order).
         metric: 'mIoU', 'mDice', 'mFscore', 'cityscapes' or a list of them.
         pre_eval: Keep per-image areas instead of label maps (less memory).
         format_only: Only write results with ``dataset.format_results``,
@@ -56,6 +57,9 @@ class SegMetric(BaseMetric):
         if unknown:
             raise KeyError(f'unsupported metric {sorted(unknown)}; use '
                            f"{list(PIXEL_METRICS) + ['cityscapes']}")
+        if isinstance(dataset, dict):
+            from mmseg.datasets import build_dataset
+            dataset = build_dataset(dataset)
         self.dataset = dataset
         self.pixel_metrics = [m for m in metrics if m in PIXEL_METRICS]
         self.file_metric = 'cityscapes' in metrics

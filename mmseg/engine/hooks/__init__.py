@@ -8,8 +8,9 @@ from .cac_hooks import (
 )
 from .cac_memory_hook import CACMemoryStateHook
 from .checkpoint_hook import SegCheckpointHook
+from .data_stream_hook import ResumeDataStreamHook
 from .logger_hook import SegLoggerHook
-from .plain_state_hook import PlainStateHook
+from .nonfinite_loss_hook import NonFiniteLossHook
 from .progress_hook import ProgressBarHook
 from .stop_on_signal_hook import StopOnSignalHook
 
@@ -17,6 +18,7 @@ __all__ = [
     'AverageBuffersHook', 'CACMemoryStateHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
-    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook', 'PlainStateHook',
+    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook',
+    'ResumeDataStreamHook', 'NonFiniteLossHook',
     'StopOnSignalHook'
 ]

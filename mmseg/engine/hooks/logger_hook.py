@@ -6,7 +6,7 @@ from typing import Optional
 from mmengine.dist import is_main_process
 from mmengine.fileio import dump
 from mmengine.hooks import LoggerHook
-from mmengine.runner import IterBasedTrainLoop
+from mmengine.runner import EpochBasedTrainLoop
 
 from mmseg.registry import HOOKS
 
@@ -69,13 +69,13 @@ class SegLoggerHook(LoggerHook):
             f.write(json.dumps({k: _plain(v)
                                 for k, v in record.items()}) + '\n')
 
-    def _logs_this_iter(self, runner, batch_idx: int) -> bool:
-        # the condition of LoggerHook.after_train_iter, without its line at
-        # the end of the data loader's length in iteration-based training
-        # (0.28 logs only at the interval there)
+    def logs_this_iter(self, runner, batch_idx: int) -> bool:
+        """Every ``interval`` iterations of the loop (of the epoch, in
+        epoch-based runs) and at the end of every epoch, unless
+        ``ignore_last`` and the epoch is longer than the interval."""
         if self.every_n_inner_iters(batch_idx, self.interval):
             return True
-        if isinstance(runner.train_loop, IterBasedTrainLoop):
+        if not isinstance(runner.train_loop, EpochBasedTrainLoop):
             return False
         return self.end_of_epoch(runner.train_dataloader, batch_idx) and (
             not self.ignore_last
@@ -85,7 +85,7 @@ class SegLoggerHook(LoggerHook):
                          outputs=None) -> None:
         """At the interval: one compact console line, every value to the
         text/JSON logs and the visualizer backends (TensorBoard)."""
-        if not self._logs_this_iter(runner, batch_idx):
+        if not self.logs_this_iter(runner, batch_idx):
             return
         tag, full_line = runner.log_processor.get_log_after_iter(
             runner, batch_idx, 'train')

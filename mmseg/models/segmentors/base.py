@@ -8,7 +8,6 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from mmengine.config import ConfigDict
-from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModel
 
 from mmseg.core.visualization import blend
@@ -24,11 +23,8 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
 
     ``forward(img, img_metas, return_loss=True)`` behaves as in 0.28, and
     mmengine's ``mode`` argument ('loss', 'predict', 'tensor') lets the
-    Runner and ``MMDistributedDataParallel`` drive the same model.
-
-    ``nonfinite_loss`` says what a NaN/inf loss does in training: 'stop'
-    (raise, naming the loss term and the iteration) or 'skip' (no update,
-    BN statistics restored). Configs set it with ``nonfinite_loss = ...``.
+    Runner and ``MMDistributedDataParallel`` drive the same model. What a
+    NaN/inf loss does is the engine's business (``NonFiniteLossHook``).
 
     ``CLASSES`` and ``PALETTE`` are set from a checkpoint's meta by
     ``init_segmentor``; ``show_result`` draws with them.
@@ -36,7 +32,6 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
 
     CLASSES: Optional[Sequence[str]] = None
     PALETTE: Optional[Sequence[Sequence[int]]] = None
-    nonfinite_loss = 'stop'
     channels_last = False
 
     def __init__(self, init_cfg=None, data_preprocessor=None):
@@ -127,9 +122,6 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
         if mode is None:
             mode = 'loss' if return_loss else 'predict'
         if mode == 'loss':
-            if self.nonfinite_loss == 'skip':
-                self._buffers_before = [b.detach().clone()
-                                        for b in self.buffers()]
             return self.forward_train(img, img_metas, gt_semantic_seg,
                                       **kwargs)
         if mode == 'predict':
@@ -193,33 +185,7 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
         else:
             log_vars = OrderedDict(
                 (k, v.detach()) for k, v in log_vars.items())
-        terms = [k for k in log_vars if 'loss' in k and k != 'loss']
-        # one host sync for all terms; the names only when one is bad
-        if terms and not torch.isfinite(torch.stack(
-                [log_vars[k].float() for k in terms])).all():
-            bad = [k for k in terms if not torch.isfinite(log_vars[k])]
-            loss = self._on_nonfinite_loss(log_vars, bad, loss)
         return loss, log_vars
-
-    def _on_nonfinite_loss(self, log_vars: dict, bad: List[str],
-                           loss: torch.Tensor) -> torch.Tensor:
-        """Stop, or turn the step into one the optim wrapper skips.
-
-        ``log_vars`` are averaged over ranks, so every rank decides alike.
-        """
-        cur_iter = MessageHub.get_current_instance().get_info('iter', -1)
-        terms = ', '.join(f'{k}={log_vars[k].item():g}' for k in bad)
-        where = f'non-finite loss at iteration {cur_iter + 1}: {terms}'
-        if self.nonfinite_loss != 'skip':
-            raise FloatingPointError(
-                f'{where}; training stopped and the last checkpoint is kept '
-                "(set nonfinite_loss = 'skip' in the config to skip such "
-                'steps instead)')
-        print_log(f'{where}; step skipped', 'current', level=30)
-        with torch.no_grad():
-            for buf, saved in zip(self.buffers(), self._buffers_before):
-                buf.copy_(saved)
-        return loss.detach().new_tensor(float('nan'))
 
     def show_result(self,
                     img: Union[str, np.ndarray],
