@@ -62,7 +62,8 @@ def test_quick_start_config_translates_to_this_runner_config():
         val_cfg=dict(type='ValLoop'),
         val_evaluator=dict(type='SegMetric',
                            dataset=dict(data['val'], test_mode=True),
-                           metric='mIoU', pre_eval=True),
+                           metric='mIoU', pre_eval=True,
+                           class_table_on_console=False),
         optim_wrapper=dict(type='SegOptimWrapper', optimizer=dict(
             type='SGD', lr=0.02, momentum=0.9, weight_decay=0.0005)),
         param_scheduler=dict(type='LegacyLRScheduler', policy='poly',
