@@ -82,7 +82,7 @@ def parse_args(argv=None):
 
 
 def metric_settings(args) -> dict:
-    """``SegMetric`` arguments from the flags."""
+    """``DatasetMetric`` arguments from the flags."""
     eval_options = parse_cfg_options(args.eval_options, '--eval-options',
                                      'imgfile_prefix=DIR')
     format_args = {}

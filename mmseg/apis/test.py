@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 
 from mmseg.engine.legacy_config import test_config
-from mmseg.engine.runner import SegRunner
+from mmseg.engine.runner import ResumableRunner
 from mmseg.utils import load_weights
 from mmseg.utils.errors import InvalidArgumentError
 
@@ -58,7 +58,7 @@ def configure_aug_test(test_data: dict,
 
 
 def build_test_runner(cfg: Config, work_dir: str, metric_cfg: dict,
-                      launcher: str = 'none') -> SegRunner:
+                      launcher: str = 'none') -> ResumableRunner:
     """The test runner of a 0.28 config, in one call (no weights loaded).
 
     Arguments as :func:`mmseg.engine.legacy_config.test_config`.
@@ -66,7 +66,7 @@ def build_test_runner(cfg: Config, work_dir: str, metric_cfg: dict,
     runner_cfg = test_config(cfg, work_dir, metric_cfg, launcher)
     runner_cfg['source_config'] = dict(filename=cfg.filename,
                                        text=cfg.pretty_text)
-    return SegRunner.from_cfg(Config(runner_cfg))
+    return ResumableRunner.from_cfg(Config(runner_cfg))
 
 
 def test_segmentor(cfg: Config,
@@ -80,11 +80,11 @@ def test_segmentor(cfg: Config,
         cfg: The 0.28 config (test pipeline already set up).
         checkpoint: Weights to test, loaded strictly.
         work_dir: Folder for logs.
-        metric_cfg: ``SegMetric`` arguments (metric, format_only, ...).
+        metric_cfg: ``DatasetMetric`` arguments (metric, format_only, ...).
         launcher: 'none', 'pytorch' or 'slurm'.
 
     Returns:
-        (metrics dict, the ``SegMetric``, the dataset).
+        (metrics dict, the ``DatasetMetric``, the dataset).
     """
     runner = build_test_runner(cfg, work_dir, metric_cfg, launcher)
     model = runner.model.module if is_model_wrapper(runner.model) \

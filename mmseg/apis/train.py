@@ -4,7 +4,7 @@ from typing import Optional
 from mmengine.config import Config
 
 from mmseg.engine.legacy_config import train_config
-from mmseg.engine.runner import SegRunner
+from mmseg.engine.runner import ResumableRunner
 
 
 def build_train_runner(cfg: Config,
@@ -15,7 +15,7 @@ def build_train_runner(cfg: Config,
                        resume: bool = False,
                        seed: Optional[int] = None,
                        diff_seed: bool = False,
-                       deterministic: bool = False) -> SegRunner:
+                       deterministic: bool = False) -> ResumableRunner:
     """The training runner of a 0.28 config, in one call.
 
     Arguments as :func:`mmseg.engine.legacy_config.train_config`. The
@@ -28,7 +28,7 @@ def build_train_runner(cfg: Config,
         deterministic=deterministic)
     runner_cfg['source_config'] = dict(filename=cfg.filename,
                                        text=cfg.pretty_text)
-    return SegRunner.from_cfg(Config(runner_cfg))
+    return ResumableRunner.from_cfg(Config(runner_cfg))
 
 
 def train_segmentor(model,
@@ -41,7 +41,7 @@ def train_segmentor(model,
                     launcher: Optional[str] = None,
                     resume: bool = False,
                     diff_seed: bool = False,
-                    deterministic: bool = False) -> SegRunner:
+                    deterministic: bool = False) -> ResumableRunner:
     """0.28's API: train a built ``model`` on a built ``dataset``.
 
     The tools build from the config alone (:func:`build_train_runner`);
@@ -78,7 +78,7 @@ def train_segmentor(model,
     runner_cfg['source_config'] = dict(filename=cfg.filename,
                                        text=cfg.pretty_text)
     loader = runner_cfg.pop('train_dataloader')
-    runner = SegRunner(
+    runner = ResumableRunner(
         model=model, train_dataloader=dict(loader, dataset=SeededDataset(
             dataset)), cfg=Config(runner_cfg),
         **{k: v for k, v in runner_cfg.items() if k not in (

@@ -1,9 +1,10 @@
 """The ``mmcv.runner`` module of 1.x, built from mmengine equivalents.
 
-Training loops are mmengine's (``mmseg.engine.runner.SegRunner``); mmcv 1.x's
-``EpochBasedRunner``/``IterBasedRunner``/``build_runner`` are the small
-1.x-convention runners of ``legacy_runner`` and ``EvalHook``/``DistEvalHook``
-are ``mmseg.core``'s (see ``docs/compatibility.md``).
+Training loops are mmengine's (``mmseg.engine.runner.ResumableRunner``);
+mmcv 1.x's ``EpochBasedRunner``/``IterBasedRunner``/``build_runner`` are the
+small 1.x-convention runners of ``legacy_runner`` and
+``EvalHook``/``DistEvalHook`` are ``mmseg.core``'s (see
+``docs/compatibility.md``).
 """
 import torch
 from mmengine.dist import get_dist_info

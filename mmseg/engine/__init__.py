@@ -1,2 +1,5 @@
 from .hooks import *  # noqa: F401,F403
-from .optim_wrappers import SegAmpOptimWrapper, SegOptimWrapper  # noqa: F401
+from .optim_wrappers import (  # noqa: F401
+    SkipNonFiniteAmpOptimWrapper,
+    SkipNonFiniteOptimWrapper,
+)

@@ -2,8 +2,8 @@
 import logging
 
 # mmengine messages of no use to a user of the tools: kept at DEBUG level
-# (``SegRunner.log_environment`` replaces the environment block and config;
-# ``ResumeDataStreamHook`` makes the advance over trained batches free)
+# (``ResumableRunner.log_environment`` replaces the environment block and
+# config; ``ResumeDataStreamHook`` makes the advance over trained batches free)
 _DEBUG_PREFIXES = ('Hooks will be executed in the following order',
                    '"FileClient" will be deprecated',
                    '"HardDiskBackend" is the alias',

@@ -5,10 +5,10 @@ The 0.28 dialect (``data``, ``optimizer``, ``optimizer_config``,
 ``log_config``, ``custom_hooks``, ...) stays the config format; this module
 is the only place that knows how it maps onto mmengine. The translation is
 data to data: :func:`train_config` and :func:`test_config` take the 0.28
-config and return the keyword arguments of ``SegRunner`` as plain dicts,
+config and return the keyword arguments of ``ResumableRunner`` as plain dicts,
 with datasets, samplers, collate and worker functions, hooks, loops and
 evaluators named by registry type. Nothing is built and the input is not
-changed; ``SegRunner.from_cfg`` builds everything. Keys the translation
+changed; ``ResumableRunner.from_cfg`` builds everything. Keys the translation
 does not know are reported in the log, never silently dropped.
 """
 import copy
@@ -120,7 +120,7 @@ def split_dataloader(cfg: Config, split: str, iter_based: bool = True,
 def optim_wrapper(cfg: Config) -> dict:
     """``optimizer`` + ``optimizer_config`` + ``fp16`` → an optim wrapper."""
     optimizer = copy.deepcopy(dict(cfg.optimizer))
-    wrapper = dict(type='SegOptimWrapper')
+    wrapper = dict(type='SkipNonFiniteOptimWrapper')
     for key in ('paramwise_cfg', 'constructor'):
         if key in optimizer:
             wrapper[key] = optimizer.pop(key)
@@ -138,7 +138,7 @@ def optim_wrapper(cfg: Config) -> dict:
         else None)
     if fp16:
         # float16 on CUDA; on CPU autocast has bfloat16 only
-        wrapper.update(type='SegAmpOptimWrapper',
+        wrapper.update(type='SkipNonFiniteAmpOptimWrapper',
                        loss_scale=fp16.get('loss_scale', 'dynamic'))
         if not torch.cuda.is_available():
             print_log('fp16: no CUDA, mixed precision with bfloat16 on CPU',
@@ -178,19 +178,19 @@ def log_settings(cfg: Config) -> dict:
             print_log(f'log_config: {kind} is not supported (ignored)',
                       'current', level=30)
     return dict(
-        logger=dict(type='SegLoggerHook', interval=interval,
+        logger=dict(type='JsonLoggerHook', interval=interval,
                     log_metric_by_epoch=by_epoch),
         log_processor=dict(window_size=interval, by_epoch=by_epoch),
         visualizer=dict(type='Visualizer', vis_backends=backends))
 
 
 def evaluator(dataset, eval_cfg: dict, **extra) -> dict:
-    """``evaluation`` (or ``--eval`` options) → a ``SegMetric`` config."""
+    """``evaluation`` (or ``--eval`` options) → a ``DatasetMetric`` config."""
     eval_cfg = copy.deepcopy(dict(eval_cfg))
     for key in ('interval', 'by_epoch', 'save_best', 'rule', 'gpu_collect',
                 'efficient_test', 'start'):
         eval_cfg.pop(key, None)
-    return dict(type='SegMetric', dataset=dataset, **eval_cfg, **extra)
+    return dict(type='DatasetMetric', dataset=dataset, **eval_cfg, **extra)
 
 
 def model_wrapper(cfg: Config) -> dict:
@@ -216,7 +216,7 @@ def checkpoint_hook(cfg: Config, save_best: Optional[str], rule) -> dict:
     """``checkpoint_config`` (+ ``evaluation.save_best``) → the hook."""
     ckpt = copy.deepcopy(dict(cfg.get('checkpoint_config') or {}))
     ckpt.pop('type', None)
-    hook = dict(type='SegCheckpointHook', interval=ckpt.pop('interval', -1),
+    hook = dict(type='AtomicCheckpointHook', interval=ckpt.pop('interval', -1),
                 by_epoch=ckpt.pop('by_epoch', False),
                 meta=ckpt.pop('meta', {}),
                 max_keep_ckpts=ckpt.pop('max_keep_ckpts', -1))
@@ -239,7 +239,7 @@ def train_config(cfg: Config,
                  seed: Optional[int] = None,
                  diff_seed: bool = False,
                  deterministic: bool = False) -> dict:
-    """``SegRunner`` arguments for training, as data.
+    """``ResumableRunner`` arguments for training, as data.
 
     Args:
         cfg: The 0.28 config (not changed).
@@ -251,7 +251,7 @@ def train_config(cfg: Config,
         seed, diff_seed, deterministic: Randomness settings.
 
     Returns:
-        A dict for ``SegRunner.from_cfg``.
+        A dict for ``ResumableRunner.from_cfg``.
     """
     report_unknown_keys(cfg)
     workflow = cfg.get('workflow', [('train', 1)])
@@ -317,7 +317,7 @@ def test_config(cfg: Config,
                 work_dir: str,
                 metric_cfg: dict,
                 launcher: str = 'none') -> dict:
-    """``SegRunner`` arguments for testing on ``cfg.data.test``, as data.
+    """``ResumableRunner`` arguments for testing on ``cfg.data.test``, as data.
 
     The model is built without training settings or pretrained weights;
     the tested checkpoint is loaded by the caller (strictly).
@@ -325,11 +325,11 @@ def test_config(cfg: Config,
     Args:
         cfg: The 0.28 config (not changed).
         work_dir: Folder for logs.
-        metric_cfg: ``SegMetric`` arguments (metric, format_only, ...).
+        metric_cfg: ``DatasetMetric`` arguments (metric, format_only, ...).
         launcher: 'none', 'pytorch' or 'slurm'.
 
     Returns:
-        A dict for ``SegRunner.from_cfg``.
+        A dict for ``ResumableRunner.from_cfg``.
     """
     logs = log_settings(cfg)
     loader = split_dataloader(cfg, 'test')
@@ -340,7 +340,7 @@ def test_config(cfg: Config,
         test_dataloader=loader,
         # 0.28 tests in half precision when the config has ``fp16``
         test_cfg=dict(type='TestLoop', fp16=bool(cfg.get('fp16'))),
-        test_evaluator=dict(type='SegMetric',
+        test_evaluator=dict(type='DatasetMetric',
                             dataset=copy.deepcopy(loader['dataset']),
                             **copy.deepcopy(metric_cfg)),
         launcher=launcher,

@@ -30,13 +30,17 @@ class SkipNonFiniteMixin:
             self.zero_grad(**(zero_kwargs or {}))
 
 
-@OPTIM_WRAPPERS.register_module()
-class SegOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
+# the second name is the one before the Seg prefix was dropped
+@OPTIM_WRAPPERS.register_module(
+    name=['SkipNonFiniteOptimWrapper', 'SegOptimWrapper'])
+class SkipNonFiniteOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
     """``OptimWrapper`` that skips non-finite steps."""
 
 
-@OPTIM_WRAPPERS.register_module()
-class SegAmpOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
+# the second name is the one before the Seg prefix was dropped
+@OPTIM_WRAPPERS.register_module(
+    name=['SkipNonFiniteAmpOptimWrapper', 'SegAmpOptimWrapper'])
+class SkipNonFiniteAmpOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
     """Mixed precision training on the device of the parameters.
 
     CUDA: float16 autocast with a ``GradScaler`` (0.28's ``fp16``). CPU:

@@ -18,7 +18,7 @@ from .rng import set_rng_state
 from .speed import apply_speed_settings
 
 
-class SegRunner(Runner):
+class ResumableRunner(Runner):
     """mmengine ``Runner`` with the 0.28 conventions this toolbox keeps.
 
     * the text log is ``<work_dir>/<timestamp>.log``, as in 0.28;
@@ -33,7 +33,7 @@ class SegRunner(Runner):
     * CAC anchor memories are saved and resumed (``CACMemoryStateHook``).
 
     How checkpoints are written (atomically, plain types, rotation) is the
-    business of ``SegCheckpointHook`` (``hooks/checkpoint_hook.py``).
+    business of ``AtomicCheckpointHook`` (``hooks/checkpoint_hook.py``).
     """
 
     resumed_from: Optional[str] = None

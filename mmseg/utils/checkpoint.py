@@ -1,7 +1,7 @@
 """Checkpoint loading that runs no code from a file unless the user says so.
 
 ``torch.load`` is called with ``weights_only=True`` (our own checkpoints hold
-plain types only, see ``SegCheckpointHook``) plus an allowlist of harmless
+plain types only, see ``AtomicCheckpointHook``) plus an allowlist of harmless
 numpy types found in older checkpoints. A file that needs anything else is
 refused with a message naming the objects, unless checkpoints are trusted
 (``--trust-checkpoint`` in the tools, or ``MMSEG_TRUST_CHECKPOINT=1``).

@@ -292,7 +292,7 @@ def test_cityscapes_official_evaluation(cityscapes_root, tmp_path):
     assert {'averageScoreCategories', 'averageScoreInstClasses',
             'categoryScores', 'mIoU', 'IoU.road'} <= set(result)
 
-    # files already written by format_results, as SegMetric passes them
+    # files already written by format_results, as DatasetMetric passes them
     preds[1] = np.full((H, W), 2)  # all building
     prefix = str(tmp_path / 'submit')
     files = dataset.format_results(preds, prefix)

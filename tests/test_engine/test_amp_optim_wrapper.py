@@ -1,13 +1,14 @@
-"""SegAmpOptimWrapper on CPU: bfloat16 autocast, same code path as CUDA."""
+"""SkipNonFiniteAmpOptimWrapper on CPU: bfloat16 autocast, the code path
+of CUDA."""
 import pytest
 import torch
 import torch.nn as nn
 
-from mmseg.engine import SegAmpOptimWrapper
+from mmseg.engine import SkipNonFiniteAmpOptimWrapper
 
 
 def build(model, **kwargs):
-    return SegAmpOptimWrapper(
+    return SkipNonFiniteAmpOptimWrapper(
         optimizer=torch.optim.SGD(model.parameters(), lr=0.1), **kwargs)
 
 

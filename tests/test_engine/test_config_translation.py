@@ -60,11 +60,11 @@ def test_quick_start_config_translates_to_this_runner_config():
             drop_last=False,
             sampler=dict(type='DefaultSampler', shuffle=False)),
         val_cfg=dict(type='ValLoop'),
-        val_evaluator=dict(type='SegMetric',
+        val_evaluator=dict(type='DatasetMetric',
                            dataset=dict(data['val'], test_mode=True),
                            metric='mIoU', pre_eval=True,
                            class_table_on_console=False),
-        optim_wrapper=dict(type='SegOptimWrapper', optimizer=dict(
+        optim_wrapper=dict(type='SkipNonFiniteOptimWrapper', optimizer=dict(
             type='SGD', lr=0.02, momentum=0.9, weight_decay=0.0005)),
         param_scheduler=dict(type='LegacyLRScheduler', policy='poly',
                              max_progress=500, lr_by_epoch=False,
@@ -73,10 +73,10 @@ def test_quick_start_config_translates_to_this_runner_config():
                        val_interval=250),
         default_hooks=dict(
             timer=dict(type='IterTimerHook'),
-            logger=dict(type='SegLoggerHook', interval=50,
+            logger=dict(type='JsonLoggerHook', interval=50,
                         log_metric_by_epoch=False),
             param_scheduler=dict(type='ParamSchedulerHook'),
-            checkpoint=dict(type='SegCheckpointHook', interval=250,
+            checkpoint=dict(type='AtomicCheckpointHook', interval=250,
                             by_epoch=False, meta={}, max_keep_ckpts=2,
                             save_best='mIoU', rule='greater'),
             sampler_seed=dict(type='DistSamplerSeedHook'),

@@ -31,7 +31,7 @@ def test_sgd_optimizer_with_paramwise_and_grad_clip():
         optimizer_config=dict(grad_clip=dict(max_norm=35, norm_type=2))))
     wrapper = lc.optim_wrapper(cfg)
     assert wrapper == dict(
-        type='SegOptimWrapper',
+        type='SkipNonFiniteOptimWrapper',
         optimizer=dict(type='SGD', lr=0.004, momentum=0.9,
                        weight_decay=1e-4),
         paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.)}),
@@ -54,7 +54,7 @@ def test_fp16_is_mixed_precision_with_bfloat16_on_cpu(warnings_log):
                       fp16=dict(loss_scale='dynamic')))
     assert not torch.cuda.is_available()
     wrapper = lc.optim_wrapper(cfg)
-    assert wrapper['type'] == 'SegAmpOptimWrapper'
+    assert wrapper['type'] == 'SkipNonFiniteAmpOptimWrapper'
     assert wrapper['loss_scale'] == 'dynamic'
     assert 'bfloat16 on CPU' in warnings_log()
 
@@ -90,7 +90,7 @@ def test_checkpoint_config_with_best_and_meta():
         by_epoch=False, interval=4000, max_keep_ckpts=3,
         meta=dict(note='x'))))
     hook = lc.checkpoint_hook(cfg, 'mIoU', None)
-    assert hook == dict(type='SegCheckpointHook', interval=4000,
+    assert hook == dict(type='AtomicCheckpointHook', interval=4000,
                         by_epoch=False, max_keep_ckpts=3,
                         meta=dict(note='x'),
                         save_best='mIoU', rule='greater')
@@ -102,7 +102,7 @@ def test_log_config_tensorboard_and_unsupported_hooks(warnings_log):
         dict(type='TensorboardLoggerHook'),
         dict(type='WandbLoggerHook')])))
     logs = lc.log_settings(cfg)
-    assert logs['logger'] == dict(type='SegLoggerHook', interval=20,
+    assert logs['logger'] == dict(type='JsonLoggerHook', interval=20,
                                   log_metric_by_epoch=False)
     assert logs['log_processor'] == dict(window_size=20, by_epoch=False)
     assert logs['visualizer']['vis_backends'] == [
@@ -113,7 +113,7 @@ def test_log_config_tensorboard_and_unsupported_hooks(warnings_log):
 def test_evaluation_section_to_metric():
     metric = lc.evaluator('DATASET', dict(interval=4000, metric='mIoU',
                                           pre_eval=True, save_best='mIoU'))
-    assert metric == dict(type='SegMetric', dataset='DATASET',
+    assert metric == dict(type='DatasetMetric', dataset='DATASET',
                           metric='mIoU', pre_eval=True)
 
 

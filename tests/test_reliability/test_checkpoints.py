@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmseg.engine.hooks.checkpoint_hook import write_atomically
-from mmseg.engine.runner import SegRunner
+from mmseg.engine.runner import ResumableRunner
 from tests.runs import QUICK_CAC, run_tool, small_run_options
 
 
@@ -22,7 +22,7 @@ def test_a_failure_while_saving_leaves_no_truncated_file(tmp_path,
         raise KeyboardInterrupt  # as if killed while writing
 
     monkeypatch.setattr(Runner, 'save_checkpoint', crash_mid_write)
-    runner = object.__new__(SegRunner)
+    runner = object.__new__(ResumableRunner)
     with pytest.raises(KeyboardInterrupt):
         write_atomically(runner, str(tmp_path), 'iter_3.pth')
     assert not (tmp_path / 'iter_3.pth').exists()

@@ -163,7 +163,7 @@ def test_join_logs_replaces_what_the_resumed_run_recomputed(tmp_path):
 
 
 def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
-                                 monkeypatch):
+                                 monkeypatch, capsys):
     tool = load_tool('analysis/visualize_embeddings.py')
     monkeypatch.chdir(REPO_ROOT)
     config = str(tmp_path / 'cac.py')
@@ -181,6 +181,13 @@ def test_tsne_and_confidence_map(runs, synthetic_root, tmp_path,
     assert_png(written['confidence_1'], (400, 100))
     for counts in written['counts'].values():
         assert counts.sum() > 0 and counts.max() <= 2 * 20  # 2 images
+    progress = [line for line in capsys.readouterr().out.splitlines()
+                if line.startswith(('features:', 't-SNE', 'saved'))]
+    assert progress == [
+        'features: 1/2 images', 'features: 2/2 images',
+        *(f't-SNE on {counts.sum()} points ({name}) ...'
+          for name, counts in written['counts'].items()),
+        f"saved {written['tsne']}", f"saved {written['confidence_1']}"]
 
 
 def test_show_dir_draws_titled_panels_and_a_legend(runs, synthetic_root,

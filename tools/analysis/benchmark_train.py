@@ -38,7 +38,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
-from mmseg.engine import SegAmpOptimWrapper
+from mmseg.engine import SkipNonFiniteAmpOptimWrapper
 from mmseg.engine.hooks.cac_hooks import iter_heads
 from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
@@ -93,7 +93,7 @@ def make_step(model_cfg: dict, cfg: Config, args, device,
     optim_cfg['optimizer'].pop('paramwise_cfg', None)
     wrapper = build_optim_wrapper(model, optim_cfg)
     if args.fp16:  # float16 on CUDA, bfloat16 on CPU
-        wrapper = SegAmpOptimWrapper(optimizer=wrapper.optimizer)
+        wrapper = SkipNonFiniteAmpOptimWrapper(optimizer=wrapper.optimizer)
     h, w = args.crop or crop_size(cfg)
     g = torch.Generator().manual_seed(0)
     batch = dict(

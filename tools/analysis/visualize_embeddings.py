@@ -7,6 +7,9 @@
 * ``confidence_<i>.png`` (``--confidence-map i``): image i, its labels, and
   the CAC confidence branch's probability of the true class per pixel.
 
+The features come from the segmentors' public ``cac_features`` and
+``decoder_features``; progress goes to stdout.
+
     python tools/analysis/visualize_embeddings.py CAC_CONFIG CAC_CKPT \
         BASE_CONFIG BASE_CKPT [--num-images 10] [--per-class 100] \
         [--confidence-map 0] [--out-dir vis]
@@ -29,33 +32,12 @@ from mmseg.datasets import build_dataset  # noqa: E402
 from mmseg.utils.cli import UsageError, run_cli  # noqa: E402
 
 
-def last_head(model):
-    heads = model.decode_head
-    return heads[-1] if isinstance(heads, torch.nn.ModuleList) else heads
-
-
-def cac_outputs(model, img: torch.Tensor):
-    """The CAC head's (logits, projection, confidence logits) for ``img``."""
-    head = last_head(model)
-    if not hasattr(head, 'cac_outputs'):
-        raise UsageError(f'{type(head).__name__} is not a CAC head')
-    feats = model.extract_feat(img)
-    if isinstance(model.decode_head, torch.nn.ModuleList):
-        prev = model.decode_head[0].forward_test(feats, None, None)
-        return head.cac_outputs(feats, prev)
-    return head.cac_outputs(feats)
-
-
-def decoder_features(model, img: torch.Tensor) -> torch.Tensor:
-    """What the last head feeds its classifier (``conv_seg``)."""
-    captured = []
-    hook = last_head(model).conv_seg.register_forward_pre_hook(
-        lambda module, args: captured.append(args[0]))
+def cac_features(model, img: torch.Tensor):
+    """The CAC model's ``CACOutputs`` (logits, projection, confidence)."""
     try:
-        model.encode_decode(img, None)
-    finally:
-        hook.remove()
-    return captured[0]
+        return model.cac_features(img)
+    except ValueError as error:
+        raise UsageError(f'CAC_CONFIG: {error}') from None
 
 
 def sample_pixels(features: torch.Tensor, label: np.ndarray, per_class: int,
@@ -97,7 +79,8 @@ def collect(models: dict, dataset, num_images: int, per_class: int,
     """Sampled features and labels of each model over the first images."""
     rng = np.random.default_rng(seed)
     out = {name: ([], []) for name in models}
-    for index in range(min(num_images, len(dataset))):
+    total = min(num_images, len(dataset))
+    for index in range(total):
         sample = dataset[index]
         img = sample['img'][0][None]
         label = dataset.get_gt_seg_map_by_idx(index)
@@ -108,6 +91,7 @@ def collect(models: dict, dataset, num_images: int, per_class: int,
                                  len(dataset.CLASSES))
             out[name][0].append(x)
             out[name][1].append(y)
+        print(f'features: {index + 1}/{total} images', flush=True)
     return {name: (np.concatenate(x), np.concatenate(y))
             for name, (x, y) in out.items()}
 
@@ -117,6 +101,7 @@ def plot_tsne(embedded: dict, dataset, path: str, seed: int) -> str:
     fig, axes = plt.subplots(1, len(embedded),
                              figsize=(6 * len(embedded), 6))
     for ax, (name, (x, y)) in zip(np.atleast_1d(axes), embedded.items()):
+        print(f't-SNE on {len(x)} points ({name}) ...', flush=True)
         points = tsne(x, seed)
         for cls in np.unique(y):
             keep = y == cls
@@ -139,7 +124,7 @@ def plot_confidence(model, dataset, index: int, path: str) -> str:
     img = sample['img'][0][None]
     label = dataset.get_gt_seg_map_by_idx(index)
     with torch.no_grad():
-        _, _, weight_logit = cac_outputs(model, img)
+        weight_logit = cac_features(model, img).confidence_logits
     prob = F.interpolate(weight_logit.softmax(1), size=label.shape,
                          mode='bilinear', align_corners=False)[0]
     valid = label < prob.shape[0]
@@ -183,18 +168,19 @@ def main(argv=None) -> dict:
     with torch.no_grad():
         features = collect(
             {'CAC (projection features)':
-             (cac, lambda m, img: cac_outputs(m, img)[1]),
-             'baseline (decoder features)': (base, decoder_features)},
+             (cac, lambda m, img: cac_features(m, img).projection),
+             'baseline (decoder features)':
+             (base, lambda m, img: m.decoder_features(img))},
             dataset, args.num_images, args.per_class, args.seed)
     written = dict(tsne=plot_tsne(features, dataset,
                                   osp.join(args.out_dir, 'tsne.png'),
                                   args.seed))
+    print(f"saved {written['tsne']}", flush=True)
     for index in args.confidence_map:
-        written[f'confidence_{index}'] = plot_confidence(
-            cac, dataset, index,
-            osp.join(args.out_dir, f'confidence_{index}.png'))
-    for path in written.values():
-        print(f'saved {path}')
+        name = f'confidence_{index}'
+        written[name] = plot_confidence(
+            cac, dataset, index, osp.join(args.out_dir, f'{name}.png'))
+        print(f'saved {written[name]}', flush=True)
     written['counts'] = {name: np.bincount(y) for name, (_, y) in
                          features.items()}
     return written

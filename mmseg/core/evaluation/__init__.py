@@ -10,11 +10,11 @@ from .metrics import (
     pre_eval_to_metrics,
     total_intersect_and_union,
 )
-from .seg_metric import SegMetric
+from .seg_metric import DatasetMetric
 
 __all__ = [
     'get_classes', 'get_palette', 'eval_metrics', 'f_score',
     'intersect_and_union', 'mean_dice', 'mean_fscore', 'mean_iou',
-    'pre_eval_to_metrics', 'total_intersect_and_union', 'SegMetric',
+    'pre_eval_to_metrics', 'total_intersect_and_union', 'DatasetMetric',
     'EvalHook', 'DistEvalHook'
 ]

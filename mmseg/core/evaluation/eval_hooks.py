@@ -2,7 +2,7 @@
 
 They run on this project's mmengine runner (``custom_hooks``) and on the
 mmcv 1.x-style runners of ``mmcv.runner`` (``mmseg/compat/legacy_runner``).
-With the mmengine runner the validation loop with ``SegMetric``
+With the mmengine runner the validation loop with ``DatasetMetric``
 (``evaluation = dict(interval=...)``) is the usual way; these hooks are for
 0.28 code that registers them itself.
 """

@@ -9,8 +9,9 @@ from mmseg.registry import METRICS
 PIXEL_METRICS = ('mIoU', 'mDice', 'mFscore')
 
 
-@METRICS.register_module()
-class SegMetric(BaseMetric):
+# the second name is the one before the Seg prefix was dropped
+@METRICS.register_module(name=['DatasetMetric', 'SegMetric'])
+class DatasetMetric(BaseMetric):
     """Evaluate predictions with the dataset's 0.28 API.
 
     Per image it keeps the ``pre_eval`` areas (or the label map), writes the

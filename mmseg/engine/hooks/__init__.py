@@ -7,9 +7,9 @@ from .cac_hooks import (
     iter_losses,
 )
 from .cac_memory_hook import CACMemoryStateHook
-from .checkpoint_hook import SegCheckpointHook
+from .checkpoint_hook import AtomicCheckpointHook
 from .data_stream_hook import ResumeDataStreamHook
-from .logger_hook import SegLoggerHook
+from .logger_hook import JsonLoggerHook
 from .nonfinite_loss_hook import NonFiniteLossHook
 from .progress_hook import ProgressBarHook
 from .stop_on_signal_hook import StopOnSignalHook
@@ -18,7 +18,7 @@ __all__ = [
     'AverageBuffersHook', 'CACMemoryStateHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
     'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
-    'SegCheckpointHook', 'SegLoggerHook', 'ProgressBarHook',
+    'AtomicCheckpointHook', 'JsonLoggerHook', 'ProgressBarHook',
     'ResumeDataStreamHook', 'NonFiniteLossHook',
     'StopOnSignalHook'
 ]

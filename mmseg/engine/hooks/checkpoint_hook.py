@@ -1,6 +1,6 @@
 """Checkpoint reliability: the one place that writes training checkpoints.
 
-What is guaranteed, for every checkpoint written by ``SegCheckpointHook``:
+What is guaranteed, for every checkpoint written by ``AtomicCheckpointHook``:
 
 * **complete or absent**: it is written to ``<name>.part``, flushed to disk
   (``fsync``) and renamed, so a kill at any moment never leaves a truncated
@@ -13,14 +13,14 @@ What is guaranteed, for every checkpoint written by ``SegCheckpointHook``:
   replaced atomically, after the checkpoint they name is on disk;
 * **rotation loses nothing needed**: ``max_keep_ckpts`` removes old
   checkpoints only after the new one is on disk, and never the checkpoint
-  the run resumed from (``SegRunner.resumed_from``); the previous best
+  the run resumed from (``ResumableRunner.resumed_from``); the previous best
   checkpoint is removed only once the new best one is written;
 * **plain types**: the ``meta`` and ``message_hub`` entries hold lists,
   numbers and strings only (no numpy, no ``HistoryBuffer``), so a
   checkpoint loads with ``torch.load(weights_only=True)``; the history
   buffers are rebuilt when resuming;
 * **exact resume**: ``meta['rng_states']`` holds every rank's random
-  generator states (``SegRunner.resume`` restores them), and during
+  generator states (``ResumableRunner.resume`` restores them), and during
   training the state of the current iteration is saved before each
   validation, so an evaluation that fails loses nothing.
 
@@ -180,8 +180,9 @@ def _rule_of(key: str) -> str:
     return 'less' if 'loss' in key.lower() else 'greater'
 
 
-@HOOKS.register_module()
-class SegCheckpointHook(Hook):
+# the second name is the one before the Seg prefix was dropped
+@HOOKS.register_module(name=['AtomicCheckpointHook', 'SegCheckpointHook'])
+class AtomicCheckpointHook(Hook):
     """Save checkpoints with the guarantees of this module's docstring.
 
     Args:

@@ -34,8 +34,9 @@ def compact_train_line(runner, tag: dict) -> str:
     return '  '.join(parts)
 
 
-@HOOKS.register_module()
-class SegLoggerHook(LoggerHook):
+# the second name is the one before the Seg prefix was dropped
+@HOOKS.register_module(name=['JsonLoggerHook', 'SegLoggerHook'])
+class JsonLoggerHook(LoggerHook):
     """``LoggerHook`` that also writes 0.28's ``<timestamp>.log.json``.
 
     The JSON file is in the work dir, one object per logged training

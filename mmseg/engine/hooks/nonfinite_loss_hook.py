@@ -1,8 +1,9 @@
 """What a NaN/inf training loss does: the one place of that policy.
 
-The model only computes and logs its losses. ``SegOptimWrapper`` never
-applies a step whose loss is not finite on some rank (all ranks agree
-before the backward pass, so DDP stays in step). This hook then decides,
+The model only computes and logs its losses.
+``SkipNonFiniteOptimWrapper`` never applies a step whose loss is not finite
+on some rank (all ranks agree before the backward pass, so DDP stays in
+step). This hook then decides,
 from the rank-averaged loss terms the model logged:
 
 * ``'stop'`` (default): raise ``FloatingPointError`` naming the iteration

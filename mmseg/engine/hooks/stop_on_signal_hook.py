@@ -15,7 +15,7 @@ from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
 from ..stop import SignalFlag, TrainingStopped
-from .checkpoint_hook import SegCheckpointHook
+from .checkpoint_hook import AtomicCheckpointHook
 
 
 @HOOKS.register_module()
@@ -30,8 +30,8 @@ class StopOnSignalHook(Hook):
     that does not finish within ``save_timeout`` seconds is abandoned: the
     process exits at once and the checkpoints already on disk are intact.
 
-    ``SegRunner.train`` installs the handler before the data loader workers
-    are forked: they inherit it, so a signal sent to the whole process
+    ``ResumableRunner.train`` installs the handler before the data loader
+    workers are forked: they inherit it, so a signal sent to the whole process
     group does not kill them under the main process.
 
     Args:
@@ -92,9 +92,9 @@ class StopOnSignalHook(Hook):
             '--auto-resume', exit_code=128 + signum)
 
     @staticmethod
-    def _checkpoint_hook(runner) -> Optional[SegCheckpointHook]:
+    def _checkpoint_hook(runner) -> Optional[AtomicCheckpointHook]:
         for hook in runner.hooks:
-            if isinstance(hook, SegCheckpointHook) and not hook.by_epoch:
+            if isinstance(hook, AtomicCheckpointHook) and not hook.by_epoch:
                 return hook
         return None
 

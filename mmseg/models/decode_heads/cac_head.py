@@ -18,7 +18,7 @@ builds a second instance of it from the same config as the confidence
 branch and attaches both branches with :meth:`CACHeadMixin.add_cac`.
 """
 import copy
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -31,6 +31,14 @@ from ..losses import accuracy
 from ..losses.utils import add_loss
 
 CAC_ARGS = ('proj_channel', 'weight')
+
+
+class CACOutputs(NamedTuple):
+    """A CAC head's three outputs, at the head's output resolution."""
+
+    logits: torch.Tensor  # segmentation logits (N, num_classes, h, w)
+    projection: torch.Tensor  # embeddings of the contrastive loss
+    confidence_logits: torch.Tensor  # of the confidence branch
 
 
 class Residual(nn.Module):
@@ -138,7 +146,7 @@ class CACHeadMixin:
         return self.weight_branch([f.detach() for f in inputs],
                                   *(p.detach() for p in prev))
 
-    def cac_outputs(self, inputs, *prev: torch.Tensor):
+    def cac_outputs(self, inputs, *prev: torch.Tensor) -> CACOutputs:
         """Segmentation logits, projection features, confidence logits.
 
         Args:
@@ -148,7 +156,7 @@ class CACHeadMixin:
         weight_logit = self.confidence_logits(inputs, *prev)
         seg_logit = self(inputs, *prev)
         proj = self.proj[1](self.projection_hidden(inputs))
-        return seg_logit, proj, weight_logit
+        return CACOutputs(seg_logit, proj, weight_logit)
 
     def cac_forward_train(self, inputs, prev: Sequence[torch.Tensor],
                           gt_semantic_seg: torch.Tensor

@@ -164,6 +164,31 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
         """Segmentation logits for inference."""
         return self.forward(inputs)
 
+    def decoder_features(self, inputs, *prev: torch.Tensor) -> torch.Tensor:
+        """What :meth:`forward` hands :meth:`cls_seg`: the decoder's
+        features before dropout and ``conv_seg``.
+
+        Args:
+            inputs: Multi-level features.
+            *prev: The previous stage's logits, for a cascade stage.
+
+        Returns:
+            Features (N, ``channels``, h, w).
+        """
+        seen = []
+        classifier = self.conv_seg if self.dropout is None else self.dropout
+        handle = classifier.register_forward_pre_hook(
+            lambda module, args: seen.append(args[0]))
+        try:
+            self(inputs, *prev)
+        finally:
+            handle.remove()
+        if len(seen) != 1:
+            raise RuntimeError(
+                f'{type(self).__name__}.forward ran its classifier '
+                f'{len(seen)} times; decoder_features needs exactly one')
+        return seen[0]
+
     def cls_seg(self, feat: torch.Tensor) -> torch.Tensor:
         """Classify each pixel."""
         if self.dropout is not None:

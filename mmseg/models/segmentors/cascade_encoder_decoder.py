@@ -58,11 +58,18 @@ class CascadeEncoderDecoder(EncoderDecoder):
             MODELS.build(cfg) for cfg in decode_head)
         self._adopt_output_settings(self.decode_head[-1])
 
-    def _decode_head_forward_test(self, x, img_metas) -> torch.Tensor:
-        out = self.decode_head[0].forward_test(x, img_metas, self.test_cfg)
-        for head in self.decode_head[1:]:
-            out = head.forward_test(x, out, img_metas, self.test_cfg)
+    def _previous_logits(self, x, img_metas) -> tuple:
+        """The logits of the stage before the last, as a 1-tuple (empty
+        with a single stage)."""
+        out = ()
+        for head in self.decode_head[:-1]:
+            out = (head.forward_test(x, *out, img_metas, self.test_cfg), )
         return out
+
+    def _decode_head_forward_test(self, x, img_metas) -> torch.Tensor:
+        return self.decode_head[-1].forward_test(
+            x, *self._previous_logits(x, img_metas), img_metas,
+            self.test_cfg)
 
     def _decode_head_forward_train(
             self, x, img_metas,

@@ -6,6 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmseg.core import add_prefix
+from mmseg.models.decode_heads.cac_head import CACOutputs
 from mmseg.ops import resize
 from mmseg.registry import MODELS
 
@@ -95,6 +96,48 @@ class EncoderDecoder(BaseSegmentor):
         out = self._decode_head_forward_test(x, img_metas)
         return resize(out, size=img.shape[2:], mode='bilinear',
                       align_corners=self.align_corners)
+
+    def _previous_logits(self, x: List[torch.Tensor],
+                         img_metas: Optional[List[dict]]) -> tuple:
+        """What the predicting head takes besides ``x``: nothing here, the
+        previous stage's logits in a cascade."""
+        return ()
+
+    def cac_features(self, img: torch.Tensor) -> CACOutputs:
+        """The predicting head's CAC outputs for ``img``.
+
+        Runs the model as inference does (a cascade feeds the last stage the
+        previous stage's logits); call it under ``torch.no_grad()`` in eval
+        mode for test-time features.
+
+        Args:
+            img: Images (N, 3, H, W).
+
+        Returns:
+            ``CACOutputs(logits, projection, confidence_logits)`` at the
+            head's output resolution.
+        """
+        head = self._predict_head()
+        if not head.with_cac:
+            raise ValueError(
+                f'{type(head).__name__} has no CAC branches: cac_features '
+                'needs a model built with cac=dict(...) on its (last) head')
+        x = self.extract_feat(img)
+        return head.cac_outputs(x, *self._previous_logits(x, None))
+
+    def decoder_features(self, img: torch.Tensor) -> torch.Tensor:
+        """What the predicting head feeds its classifier (``conv_seg``)
+        for ``img``, at the head's output resolution.
+
+        Args:
+            img: Images (N, 3, H, W).
+
+        Returns:
+            Features (N, channels, h, w).
+        """
+        x = self.extract_feat(img)
+        return self._predict_head().decoder_features(
+            x, *self._previous_logits(x, None))
 
     def _decode_head_forward_train(self, x, img_metas, gt_semantic_seg):
         losses = self.decode_head.forward_train(x, img_metas,

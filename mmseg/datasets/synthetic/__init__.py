@@ -1,0 +1,33 @@
+"""A generator of synthetic segmentation datasets.
+
+It writes street scenes in the on-disk layouts of Cityscapes (with polygon
+JSON and instance ids), ADE20K, PASCAL Context and COCO-Stuff (10k, 164k),
+for tests, the quick start and ``tools/generate_synthetic_data.py``. It is
+a data generator, not a dataset class: the written folders are read by the
+ordinary dataset classes.
+
+* :mod:`.layout`: what is where in a scene (labelled polygons);
+* :mod:`.render`: label maps and RGB images drawn from the polygons;
+* :mod:`.writers`: files in each benchmark's layout (``generate_*``).
+
+Datasets with more classes than a street holds get extra "clutter" objects
+cycling through the other classes. Everything depends only on ``seed``, the
+split and the image index.
+"""
+from .layout import LabelSet, Shape, Size, clutter, street_scene
+from .render import Looks, paint_scene, rasterize
+from .writers import (
+                      CITYSCAPES_CITIES,
+                      cityscapes_instance_ids,
+                      generate_ade20k,
+                      generate_cityscapes,
+                      generate_coco_stuff,
+                      generate_pascal_context,
+)
+
+__all__ = [
+    'CITYSCAPES_CITIES', 'LabelSet', 'Looks', 'Shape', 'Size',
+    'cityscapes_instance_ids', 'clutter', 'generate_ade20k',
+    'generate_cityscapes', 'generate_coco_stuff', 'generate_pascal_context',
+    'paint_scene', 'rasterize', 'street_scene'
+]
