@@ -1,4 +1,5 @@
 """Helpers for tests that run the real tools on tiny synthetic data."""
+import importlib.util
 import os
 import socket
 import subprocess
@@ -24,6 +25,18 @@ def small_run_options(root: Path, max_iters: int, **extra) -> list:
         'data.train.pipeline.7.size': '(64,64)'})
     opts.update(extra)
     return ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
+
+
+def load_tool(relative):
+    """Import a script under tools/ (a path relative to it) as a module,
+    registered in ``sys.modules`` so that its workers can unpickle it."""
+    path = REPO_ROOT / 'tools' / relative
+    name = f'tool_{path.stem}'
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:

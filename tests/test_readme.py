@@ -15,7 +15,6 @@ goes to ``work_dirs/b``. Placeholders stand for those runs: ``CONFIG`` and
 checkpoint, ``BASE_CONFIG`` / ``BASE_CKPT`` the baseline's.
 """
 import glob
-import importlib.util
 import os
 import re
 import shlex
@@ -27,7 +26,13 @@ import pytest
 
 from mmseg.utils.cli import load_config
 from tests.conftest import REPO_ROOT
-from tests.runs import QUICK_CAC, free_port, run_tool, small_run_options
+from tests.runs import (
+    QUICK_CAC,
+    free_port,
+    load_tool,
+    run_tool,
+    small_run_options,
+)
 
 pytestmark = pytest.mark.xdist_group('readme')
 
@@ -109,14 +114,6 @@ def not_run_entry(command: str):
         if command.startswith(entry[0]):
             return entry
     return None
-
-
-def load_tool(relative: str):
-    path = REPO_ROOT / 'tools' / relative
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_in(sandbox, command: str, env=None) -> subprocess.CompletedProcess:

@@ -1,6 +1,5 @@
 """Plots, embeddings, FLOPs, config printing, inference benchmark."""
 import glob
-import importlib.util
 import json
 import os
 import shutil
@@ -17,21 +16,13 @@ from mmseg.models import build_segmentor
 from mmseg.utils.cli import UsageError
 from tests.conftest import REPO_ROOT
 from tests.helpers import read_show_figure
-from tests.runs import QUICK_CAC, run_tool, small_run_options
+from tests.runs import QUICK_CAC, load_tool, run_tool, small_run_options
 
 # one worker runs the whole module, so the trained runs are made once
 pytestmark = pytest.mark.xdist_group('analysis_tools')
 
 QUICK_BASE = ('configs/hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
               'cityscapes_baseline.py')
-
-
-def load_tool(relative: str):
-    path = REPO_ROOT / 'tools' / relative
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')

@@ -1,26 +1,18 @@
 """The benchmark scripts run with tiny settings and report their figures."""
-import importlib.util
 
 import pytest
 import torch
 
 from mmseg.utils.profiling import peak_memory_mib
 from tests.conftest import REPO_ROOT
+from tests.runs import load_tool
 
 QUICK_CAC = ('configs/cac_hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
              'cityscapes_0.4_0.1_1.5.py')
 
 
-def load_tool(name: str):
-    path = REPO_ROOT / 'tools' / 'analysis' / f'{name}.py'
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_cac_loss_benchmark_reports_both_timings(capsys):
-    report = load_tool('benchmark_cac_loss').main([
+    report = load_tool('analysis/benchmark_cac_loss.py').main([
         '--batch', '1', '--classes', '5', '--size', '16', '32',
         '--label-size', '64', '128', '--feat-dim', '8', '--max-sample',
         '64', '--threshold', '10', '--warmup', '0', '--repeat', '1'])
@@ -31,7 +23,7 @@ def test_cac_loss_benchmark_reports_both_timings(capsys):
 
 
 def test_cac_loss_benchmark_with_memory_reports_both_timings(capsys):
-    report = load_tool('benchmark_cac_loss').main([
+    report = load_tool('analysis/benchmark_cac_loss.py').main([
         '--batch', '1', '--classes', '5', '--size', '16', '32',
         '--label-size', '64', '128', '--feat-dim', '8', '--max-sample',
         '64', '--threshold', '10', '--warmup', '0', '--repeat', '1',
@@ -44,7 +36,7 @@ def test_cac_loss_benchmark_with_memory_reports_both_timings(capsys):
 
 
 def test_training_benchmark_compares_with_the_derived_baseline(capsys):
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
                         '--batch', '2', '--warmup', '0', '--iters', '1'])
     out = capsys.readouterr().out
@@ -54,7 +46,7 @@ def test_training_benchmark_compares_with_the_derived_baseline(capsys):
 
 
 def test_training_benchmark_times_the_full_projection_too(capsys):
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
                         '--batch', '2', '--warmup', '0', '--iters', '1',
                         '--full-projection'])
@@ -67,7 +59,7 @@ def test_full_projection_runs_the_last_conv_on_the_whole_map():
     from mmengine.config import Config
 
     from mmseg.models import build_segmentor
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     cfg = Config.fromfile(REPO_ROOT / QUICK_CAC)
     shapes = {}
     for full in (False, True):
@@ -88,7 +80,7 @@ def test_full_projection_runs_the_last_conv_on_the_whole_map():
 
 
 def test_baseline_of_a_cac_config_has_no_cac_parts():
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     head = dict(type='CACFCNHead', proj_channel=64, weight=1.5,
                 loss_decode=[dict(type='CrossEntropyLoss'),
                              dict(type='CACLoss')])
@@ -98,7 +90,7 @@ def test_baseline_of_a_cac_config_has_no_cac_parts():
 
 
 def test_fp16_training_benchmark_runs_bfloat16_on_cpu():
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--fp16', '--crop', '32',
                         '32', '--batch', '2', '--warmup', '0', '--iters',
                         '1'])
@@ -119,7 +111,7 @@ def test_cpu_peak_memory_counts_what_is_alive_together():
 
 
 def test_training_benchmark_compares_speed_settings(capsys):
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     report = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
                         '--batch', '2', '--warmup', '1', '--iters', '2',
                         '--settings', '--compile-backend', 'aot_eager'])
@@ -135,7 +127,7 @@ def test_training_benchmark_compares_speed_settings(capsys):
 def test_compare_028_without_an_environment_says_how_to_build_one(
         tmp_path):
     from mmseg.utils.cli import UsageError
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     missing = tmp_path / 'no_env'
     with pytest.raises(UsageError) as error:
         tool.main([str(REPO_ROOT / QUICK_CAC), '--compare-028',
@@ -150,7 +142,7 @@ def test_compare_028_refuses_an_environment_that_is_not_028(capsys):
     import sys
 
     from mmseg.utils.cli import UsageError
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     # this project's own venv: its mmseg is not 0.28.0 with mmcv 1.x
     with pytest.raises(UsageError, match='not mmseg 0.28.0 with mmcv 1.x'):
         tool.main([str(REPO_ROOT / QUICK_CAC), '--compare-028', sys.prefix,
@@ -159,7 +151,7 @@ def test_compare_028_refuses_an_environment_that_is_not_028(capsys):
 
 def test_model_for_028_is_plain_json_with_bn():
     import json
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     model = tool.model_for_028(dict(
         pretrained='open-mmlab://x', backbone=dict(
             norm_cfg=dict(type='SyncBN', requires_grad=True),
@@ -174,7 +166,7 @@ def test_model_for_028_is_plain_json_with_bn():
 
 def test_training_benchmark_profile_writes_operator_and_function_tables(
         tmp_path):
-    tool = load_tool('benchmark_train')
+    tool = load_tool('analysis/benchmark_train.py')
     out = tmp_path / 'profile.md'
     results = tool.main([str(REPO_ROOT / QUICK_CAC), '--crop', '32', '32',
                          '--batch', '2', '--profile', str(out)])

@@ -1,19 +1,15 @@
 """The GPU check's dry run: every part runs on the CPU at tiny sizes."""
-import importlib.util
 import json
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.runs import load_tool
 
 pytestmark = pytest.mark.xdist_group('gpu_check')
 
 
 def test_dry_run_reports_every_part(tmp_path):
-    path = REPO_ROOT / 'tools' / 'analysis' / 'gpu_check.py'
-    spec = importlib.util.spec_from_file_location('gpu_check', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('analysis/gpu_check.py')
     tool.main(['--out-dir', str(tmp_path), '--dry-run'])
     report = json.loads((tmp_path / 'gpu_check.json').read_text())
     assert report['dry_run'] and set(report['parts']) == set(tool.PARTS)

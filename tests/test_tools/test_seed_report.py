@@ -7,15 +7,13 @@ import shutil
 import pytest
 
 from mmseg.datasets.synthetic import generate_cityscapes
-from tests.conftest import REPO_ROOT
-from tests.runs import QUICK_CAC, run_tool, small_run_options
-from tests.test_tools.test_synthetic_and_converters import load_tool
+from tests.runs import QUICK_CAC, load_tool, run_tool, small_run_options
 
 pytestmark = pytest.mark.xdist_group('seed_report')
 
 BASELINE = ('configs/hrnet/fcn_hr18tiny_2x4_192x192_500_synthetic_'
             'cityscapes_baseline.py')
-seed_report = load_tool(REPO_ROOT / 'tools' / 'analysis' / 'seed_report.py')
+seed_report = load_tool('analysis/seed_report.py')
 NAMES = ('fcn_hr18tiny_2x4_192x192_500_synthetic_cityscapes_0.4_0.1_1.5',
          'fcn_hr18tiny_2x4_192x192_500_synthetic_cityscapes_baseline')
 

@@ -1,5 +1,4 @@
 """Synthetic dataset generators and the dataset converters."""
-import importlib.util
 import json
 import re
 import subprocess
@@ -17,20 +16,11 @@ from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from PIL import Image
 
 from mmseg.datasets import synthetic
+from tests.runs import load_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONVERTERS = REPO_ROOT / 'tools' / 'convert_datasets'
 SMALL = (64, 128)
-
-
-def load_tool(path: Path):
-    """Import a script from tools/ as a module."""
-    name = f'tool_{path.stem}'
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def read(path) -> np.ndarray:
