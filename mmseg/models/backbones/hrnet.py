@@ -4,12 +4,12 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule, ModuleList, Sequential
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmseg.ops import Upsample, resize
 from mmseg.registry import MODELS
 from mmseg.utils.errors import InvalidArgumentError
 
+from ..utils.frozen_stages import FrozenStagesMixin
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 from .resnet import BasicBlock, Bottleneck
 
@@ -147,7 +147,7 @@ class HRModule(BaseModule):
 
 
 @MODELS.register_module()
-class HRNet(BaseModule):
+class HRNet(FrozenStagesMixin, BaseModule):
     """HRNet backbone (High-Resolution Representations, arXiv:1904.04514).
 
     Args:
@@ -310,12 +310,3 @@ class HRNet(BaseModule):
                                                            len(y_list) - 1)]))
             y_list = getattr(self, f'stage{i}')(x_list)
         return y_list
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
-        return self

@@ -7,11 +7,11 @@ import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmseg.registry import MODELS
 
 from ..utils import ResLayer
+from ..utils.frozen_stages import FrozenStagesMixin
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 
 
@@ -142,7 +142,7 @@ class Bottleneck(BaseModule):
 
 
 @MODELS.register_module()
-class ResNet(BaseModule):
+class ResNet(FrozenStagesMixin, BaseModule):
     """ResNet (arXiv:1512.03385) with dilation options for segmentation.
 
     Args:
@@ -312,17 +312,6 @@ class ResNet(BaseModule):
             if i in self.out_indices:
                 outs.append(x)
         return tuple(outs)
-
-    def train(self, mode: bool = True) -> 'ResNet':
-        """Train mode, keeping frozen stages (and norms if ``norm_eval``)
-        in eval mode."""
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
-        return self
 
 
 @MODELS.register_module()

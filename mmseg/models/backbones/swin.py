@@ -17,6 +17,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import MODELS
 
 from ..utils import PatchEmbed, PatchMerging
+from ..utils.frozen_stages import FrozenStagesMixin
 from ..utils.pretrained import pretrained_init_cfg
 from ..utils.swin_checkpoint import convert_official_swin, is_official_swin
 
@@ -284,7 +285,7 @@ class SwinBlockSequence(BaseModule):
 
 
 @MODELS.register_module()
-class SwinTransformer(BaseModule):
+class SwinTransformer(FrozenStagesMixin, BaseModule):
     """Swin Transformer backbone.
 
     Args:
@@ -389,12 +390,6 @@ class SwinTransformer(BaseModule):
             self.add_module(f'norm{i}',
                             build_norm_layer(norm_cfg,
                                              self.num_features[i])[1])
-
-    def train(self, mode: bool = True) -> 'SwinTransformer':
-        """Train mode, keeping frozen stages in eval mode."""
-        super().train(mode)
-        self._freeze_stages()
-        return self
 
     def _freeze_stages(self) -> None:
         if self.frozen_stages < 0:
