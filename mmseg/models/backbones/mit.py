@@ -262,8 +262,9 @@ class MixVisionTransformer(BaseModule):
         self.out_indices = out_indices
         self.with_cp = with_cp
 
-        drop_path_rates = torch.linspace(0, drop_path_rate,
-                                         sum(num_layers)).tolist()
+        # on the CPU: the rates are read while building, also on 'meta'
+        drop_path_rates = torch.linspace(0, drop_path_rate, sum(num_layers),
+                                         device='cpu').tolist()
         self.layers = ModuleList()
         for i, num_layer in enumerate(num_layers):
             dims = embed_dims * num_heads[i]
