@@ -47,7 +47,9 @@ setup(
     extras_require={
         'tests': read_requirements('tests'),
         'optional': read_requirements('optional'),
-        'all': read_requirements('tests') + read_requirements('optional'),
+        'deploy': read_requirements('deploy'),
+        'all': (read_requirements('tests') + read_requirements('optional') +
+                read_requirements('deploy')),
     },
     license='Apache License 2.0',
     zip_safe=False,

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup_env.sh
-ruff check mmseg tools tests configs
+ruff check mmseg tools tests configs demo
 python -m pytest -n 2 --dist loadgroup "$@"

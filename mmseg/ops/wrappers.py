@@ -62,5 +62,8 @@ class Upsample(nn.Module):
             factors = self.scale_factor
             if not isinstance(factors, tuple):
                 factors = (factors, factors)
-            size = [int(s * f) for s, f in zip(x.shape[-2:], factors)]
+            # an integral factor keeps the size traced (dynamic ONNX
+            # export): int() would bake the traced size in as a constant
+            size = [s * int(f) if float(f).is_integer() else int(s * f)
+                    for s, f in zip(x.shape[-2:], factors)]
         return resize(x, size, None, self.mode, self.align_corners)
