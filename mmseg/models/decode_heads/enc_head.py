@@ -126,8 +126,8 @@ class EncHead(BaseDecodeHead):
         labels = seg_label.flatten(1)
         present = labels.new_zeros(labels.shape[0], num_classes)
         valid = (labels >= 0) & (labels < num_classes)
-        present.scatter_(1, torch.where(valid, labels, 0),
-                         valid.to(present.dtype))
+        present.scatter_add_(1, torch.where(valid, labels, 0),
+                             valid.to(present.dtype))
         return (present > 0).to(seg_label.dtype)
 
     def _se_loss(self, se_logit: torch.Tensor,
