@@ -26,9 +26,11 @@ from mmengine.runner.checkpoint import CheckpointLoader, get_external_models
 from .misc import checkpoint_readable
 
 TRUST_ENV = 'MMSEG_TRUST_CHECKPOINT'
-# ``decode_head.proj.*``, ``decode_head.1.weight_branch.*``, ...
+# ``decode_head.proj.0.*``, ``decode_head.1.weight_branch.*``, PSAHead's
+# ``cac_proj.*`` (its own ``proj.conv.*`` is a 0.28 layer, not CAC's), ...
 _CAC_BRANCH_KEY = re.compile(
-    r'^(decode_head|auxiliary_head)(\.\d+)?\.(proj|weight_branch)\.')
+    r'^(decode_head|auxiliary_head)(\.\d+)?\.'
+    r'(proj\.\d+|cac_proj|weight_branch)\.')
 _trusted = False
 
 
@@ -177,7 +179,7 @@ def drop_cac_branches(model: torch.nn.Module, state: dict,
     dropped = cac_branch_keys(k for k in state if k not in own)
     if not dropped:
         return state
-    heads = sorted({k.split('.proj.')[0].split('.weight_branch.')[0]
+    heads = sorted({re.split(r'\.(?:cac_)?proj\.|\.weight_branch\.', k)[0]
                     for k in dropped})
     print_log(f'{filename}: {len(dropped)} keys of CAC training branches '
               f'({", ".join(heads)}: proj, weight_branch) are not used by '

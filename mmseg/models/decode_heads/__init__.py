@@ -3,8 +3,13 @@ from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
+from .cc_head import CCHead
+from .enc_head import EncHead
 from .fcn_head import FCNHead
+from .fpn_head import FPNHead
 from .ocr_head import OCRHead
+from .point_head import PointHead
+from .psa_head import PSAHead
 from .psp_head import PSPHead
 from .segformer_head import SegformerHead
 from .sep_aspp_head import DepthwiseSeparableASPPHead
@@ -14,5 +19,6 @@ from .uper_head import UPerHead
 __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
-    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
+    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
+    'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead'
 ]

@@ -1,0 +1,4 @@
+from .fpn import FPN
+from .jpu import JPU
+
+__all__ = ['FPN', 'JPU']
