@@ -134,6 +134,9 @@ def isprs_tiles(height: int, width: int, clip_size: int,
     Returns:
         Distinct ``(x0, y0, x1, y1)`` boxes, row by row.
     """
+    if clip_size < 1 or stride_size < 1:
+        raise ValueError(f'--clip_size {clip_size} and --stride_size '
+                         f'{stride_size} must be positive')
     if height < clip_size or width < clip_size:
         raise ValueError(f'image of {height}x{width} is smaller than '
                          f'--clip_size {clip_size}: pass a smaller clip size')
