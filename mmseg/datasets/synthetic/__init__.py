@@ -2,8 +2,9 @@
 
 It writes street scenes in the on-disk layouts of Cityscapes (with polygon
 JSON and instance ids), ADE20K, PASCAL Context and COCO-Stuff (10k, 164k),
-for tests, the quick start and ``tools/generate_synthetic_data.py``. It is
-a data generator, not a dataset class: the written folders are read by the
+and retinal fundus images with vessel maps in the DRIVE layout
+(:mod:`.vessels`), for tests, the quick start and
+``tools/generate_synthetic_data.py``. It is a data generator, not a dataset class: the written folders are read by the
 ordinary dataset classes.
 
 * :mod:`.layout`: what is where in a scene (labelled polygons);
@@ -16,6 +17,7 @@ split and the image index.
 """
 from .layout import LabelSet, Shape, Size, clutter, street_scene
 from .render import Looks, paint_scene, rasterize
+from .vessels import fundus_scene, generate_drive, vessel_tree
 from .writers import (
                       CITYSCAPES_CITIES,
                       cityscapes_instance_ids,
@@ -27,7 +29,8 @@ from .writers import (
 
 __all__ = [
     'CITYSCAPES_CITIES', 'LabelSet', 'Looks', 'Shape', 'Size',
-    'cityscapes_instance_ids', 'clutter', 'generate_ade20k',
-    'generate_cityscapes', 'generate_coco_stuff', 'generate_pascal_context',
-    'paint_scene', 'rasterize', 'street_scene'
+    'cityscapes_instance_ids', 'clutter', 'fundus_scene', 'generate_ade20k',
+    'generate_cityscapes', 'generate_coco_stuff', 'generate_drive',
+    'generate_pascal_context', 'paint_scene', 'rasterize', 'street_scene',
+    'vessel_tree'
 ]
