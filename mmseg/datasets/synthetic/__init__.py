@@ -4,12 +4,15 @@ It writes street scenes in the on-disk layouts of Cityscapes (with polygon
 JSON and instance ids), ADE20K, PASCAL Context and COCO-Stuff (10k, 164k),
 and retinal fundus images with vessel maps in the DRIVE layout
 (:mod:`.vessels`), for tests, the quick start and
-``tools/generate_synthetic_data.py``. It is a data generator, not a dataset class: the written folders are read by the
-ordinary dataset classes.
+``tools/generate_synthetic_data.py``. It is a data generator, not a
+dataset class: the written folders are read by the ordinary dataset
+classes.
 
 * :mod:`.layout`: what is where in a scene (labelled polygons);
 * :mod:`.render`: label maps and RGB images drawn from the polygons;
-* :mod:`.writers`: files in each benchmark's layout (``generate_*``).
+* :mod:`.writers`: files in each benchmark's layout (``generate_*``);
+* :mod:`.vessels`: fundus scenes and their DRIVE layout
+  (``generate_drive``).
 
 Datasets with more classes than a street holds get extra "clutter" objects
 cycling through the other classes. Everything depends only on ``seed``, the
