@@ -2,6 +2,7 @@
 
 It writes street scenes in the on-disk layouts of Cityscapes (with polygon
 JSON and instance ids), ADE20K, PASCAL Context and COCO-Stuff (10k, 164k),
+night street scenes for Dark Zurich and Nighttime Driving (:mod:`.night`)
 and retinal fundus images with vessel maps in the DRIVE layout
 (:mod:`.vessels`), for tests, the quick start and
 ``tools/generate_synthetic_data.py``. It is a data generator, not a
@@ -19,6 +20,7 @@ cycling through the other classes. Everything depends only on ``seed``, the
 split and the image index.
 """
 from .layout import LabelSet, Shape, Size, clutter, street_scene
+from .night import generate_dark_zurich, generate_night_driving
 from .render import Looks, paint_scene, rasterize
 from .vessels import fundus_scene, generate_drive, vessel_tree
 from .writers import (
@@ -33,7 +35,7 @@ from .writers import (
 __all__ = [
     'CITYSCAPES_CITIES', 'LabelSet', 'Looks', 'Shape', 'Size',
     'cityscapes_instance_ids', 'clutter', 'fundus_scene', 'generate_ade20k',
-    'generate_cityscapes', 'generate_coco_stuff', 'generate_drive',
-    'generate_pascal_context', 'paint_scene', 'rasterize', 'street_scene',
-    'vessel_tree'
+    'generate_cityscapes', 'generate_coco_stuff', 'generate_dark_zurich',
+    'generate_drive', 'generate_night_driving', 'generate_pascal_context',
+    'paint_scene', 'rasterize', 'street_scene', 'vessel_tree'
 ]
