@@ -13,10 +13,13 @@ from typing import Callable, Dict
 
 from mmseg.datasets.synthetic import (
     generate_ade20k,
+    generate_chase_db1,
     generate_cityscapes,
     generate_coco_stuff,
     generate_drive,
+    generate_hrf,
     generate_pascal_context,
+    generate_stare,
 )
 
 
@@ -33,6 +36,9 @@ GENERATORS: Dict[str, Callable] = {
     'coco_stuff10k': _coco('10k'),
     'coco_stuff164k': _coco('164k'),
     'drive': generate_drive,
+    'stare': generate_stare,
+    'chase_db1': generate_chase_db1,
+    'hrf': generate_hrf,
 }
 
 

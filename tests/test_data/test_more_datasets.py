@@ -18,9 +18,12 @@ from mmseg.datasets import (
     build_dataset,
 )
 from mmseg.datasets.synthetic import (
+    generate_chase_db1,
     generate_dark_zurich,
     generate_drive,
+    generate_hrf,
     generate_night_driving,
+    generate_stare,
 )
 from mmseg.registry import DATASETS
 
@@ -32,28 +35,52 @@ NIGHT_CONFIGS = sorted(
     if p.stem.endswith(('_dark', '_night_driving')))
 
 
-@pytest.mark.parametrize('cls, seg_map_suffix', [
-    (DRIVEDataset, '_manual1.png'), (STAREDataset, '.ah.png'),
-    (ChaseDB1Dataset, '_1stHO.png'), (HRFDataset, '.png')])
-def test_retinal_datasets(cls, seg_map_suffix, tmp_path):
+RETINAL = {
+    'drive': (DRIVEDataset, generate_drive, '_manual1.png'),
+    'stare': (STAREDataset, generate_stare, '.ah.png'),
+    'chase_db1': (ChaseDB1Dataset, generate_chase_db1, '_1stHO.png'),
+    'hrf': (HRFDataset, generate_hrf, '.png'),
+}
+
+
+@pytest.mark.parametrize('name', sorted(RETINAL))
+def test_retinal_datasets(name, tmp_path):
+    cls, generate, seg_map_suffix = RETINAL[name]
     assert DATASETS.get(cls.__name__) is cls
     assert cls.CLASSES == ('background', 'vessel')
     assert cls.PALETTE == [[120, 120, 120], [6, 230, 230]]
-    # DRIVE's files, renamed to the dataset's label suffix
-    generate_drive(str(tmp_path), 2, 0, size=(32, 32))
-    ann = tmp_path / 'annotations' / 'training'
-    for path in sorted(ann.iterdir()):
-        path.rename(ann / (path.name.replace('_manual1.png', '') +
-                           seg_map_suffix))
+    written = generate(str(tmp_path), 3, 2, size=(32, 32))
     dataset = cls(pipeline=LOAD, data_root=str(tmp_path),
                   img_dir='images/training', ann_dir='annotations/training')
     assert (dataset.img_suffix, dataset.seg_map_suffix) == ('.png',
                                                             seg_map_suffix)
     assert not dataset.reduce_zero_label
-    assert len(dataset) == 2
+    assert len(dataset) == 3
+    assert [f'images/training/{info["filename"]}'
+            for info in dataset.img_infos] == sorted(written['train'])
     assert set(np.unique(dataset[0]['gt_semantic_seg'])) == {0, 1}
     with pytest.raises(TypeError):
         cls(pipeline=LOAD, img_dir=str(tmp_path), reduce_zero_label=True)
+
+
+@pytest.mark.parametrize('name', sorted(RETINAL))
+def test_retinal_base_configs_on_synthetic_data(name, tmp_path):
+    cls, generate, _ = RETINAL[name]
+    generate(str(tmp_path), 2, 2, size=(48, 48))
+    cfg = Config.fromfile(REPO_ROOT / 'configs' / '_base_' / 'datasets' /
+                          f'{name}.py')
+    train = cfg.data.train
+    assert (train.type, train.times) == ('RepeatDataset', 40000)
+    train.dataset.data_root = str(tmp_path)
+    dataset = build_dataset(train)
+    assert type(dataset.dataset) is cls and len(dataset) == 80000
+    crop = train.dataset.pipeline[3]['crop_size']
+    assert dataset[0]['img'].shape == (3, *crop)
+    for split in ('val', 'test'):
+        cfg.data[split].data_root = str(tmp_path)
+        evaluation = build_dataset(cfg.data[split], dict(test_mode=True))
+        assert len(evaluation) == 2
+        assert evaluation.get_gt_seg_map_by_idx(1).shape == (48, 48)
 
 
 def test_retinal_dataset_missing_folder_is_clear(tmp_path):

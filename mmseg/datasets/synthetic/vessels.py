@@ -1,4 +1,5 @@
-"""Synthetic retinal fundus images with their vessel maps (DRIVE layout).
+"""Synthetic retinal fundus images with their vessel maps, in the layouts
+of DRIVE, STARE, CHASE_DB1 and HRF.
 
 A vessel tree grows from the optic disc: a few main vessels 3 px wide
 (2 px in images under 128 px) leave it and wander as smooth random
@@ -9,7 +10,7 @@ is a reddish fundus with vignetting, a bright optic disc and darker,
 soft-edged vessels.
 """
 import os.path as osp
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -22,6 +23,7 @@ from .writers import _SPLIT_CODES, _check_size, _write
 _VESSEL_STREAM = 7
 _MAX_VESSELS = 80
 _MAX_DEPTH = 3
+_FOLDERS = dict(train='training', val='validation')
 
 
 class Vessel(NamedTuple):
@@ -124,6 +126,28 @@ def fundus_scene(rng: np.random.Generator,
     return label, image.clip(0, 255).astype(np.uint8)
 
 
+def _generate_retinal(root: str, counts: Dict[str, int],
+                      names: Callable[[str, int], str], label_suffix: str,
+                      size: Sequence[int], seed: int) -> Dict[str, List[str]]:
+    """Write ``images/{training,validation}/{name}.png`` and
+    ``annotations/.../{name}{label_suffix}``, ``name = names(split, i)``."""
+    size = _check_size(size)
+    written: Dict[str, List[str]] = {}
+    for split, count in counts.items():
+        folder = _FOLDERS[split]
+        for i in range(count):
+            rng = np.random.default_rng(
+                [seed, _SPLIT_CODES[split], i, _VESSEL_STREAM])
+            label, image = fundus_scene(rng, size)
+            name = names(split, i)
+            image_path = f'images/{folder}/{name}.png'
+            _write(osp.join(root, image_path), image)
+            _write(osp.join(root, 'annotations', folder,
+                            name + label_suffix), label)
+            written.setdefault(split, []).append(image_path)
+    return written
+
+
 def generate_drive(root: str, num_train: int = 20, num_val: int = 20,
                    size: Sequence[int] = (146, 141),
                    seed: int = 0) -> Dict[str, List[str]]:
@@ -139,18 +163,68 @@ def generate_drive(root: str, num_train: int = 20, num_val: int = 20,
     Returns:
         ``{'train' | 'val': [image path relative to root, ...]}``.
     """
-    size = _check_size(size)
-    written: Dict[str, List[str]] = {}
-    for split, folder, first, count in (('train', 'training', 21, num_train),
-                                        ('val', 'validation', 1, num_val)):
-        for i in range(count):
-            rng = np.random.default_rng(
-                [seed, _SPLIT_CODES[split], i, _VESSEL_STREAM])
-            label, image = fundus_scene(rng, size)
-            name = f'{first + i:02d}'
-            image_path = f'images/{folder}/{name}.png'
-            _write(osp.join(root, image_path), image)
-            _write(osp.join(root, 'annotations', folder,
-                            f'{name}_manual1.png'), label)
-            written.setdefault(split, []).append(image_path)
-    return written
+    first = dict(train=21, val=1)
+    return _generate_retinal(
+        root, dict(train=num_train, val=num_val),
+        lambda split, i: f'{first[split] + i:02d}', '_manual1.png', size,
+        seed)
+
+
+def generate_stare(root: str, num_train: int = 10, num_val: int = 10,
+                   size: Sequence[int] = (151, 175),
+                   seed: int = 0) -> Dict[str, List[str]]:
+    """Write a synthetic STARE dataset as ``tools/convert_datasets/stare.py``
+    leaves it: ``im{k:04d}.png`` images with ``im{k:04d}.ah.png`` labels,
+    numbered on from training to validation. The default size is a
+    quarter of STARE's 605x700.
+
+    Returns:
+        ``{'train' | 'val': [image path relative to root, ...]}``.
+    """
+    offset = dict(train=0, val=num_train)
+    return _generate_retinal(
+        root, dict(train=num_train, val=num_val),
+        lambda split, i: f'im{offset[split] + i + 1:04d}', '.ah.png', size,
+        seed)
+
+
+def generate_chase_db1(root: str, num_train: int = 20, num_val: int = 8,
+                       size: Sequence[int] = (240, 250),
+                       seed: int = 0) -> Dict[str, List[str]]:
+    """Write a synthetic CHASE_DB1 dataset as
+    ``tools/convert_datasets/chase_db1.py`` leaves it: ``Image_{n}{L,R}.png``
+    images (left and right eye of each child) with ``..._1stHO.png``
+    labels. The default size is a quarter of CHASE_DB1's 960x999.
+
+    Returns:
+        ``{'train' | 'val': [image path relative to root, ...]}``.
+    """
+    offset = dict(train=0, val=num_train)
+
+    def name(split: str, i: int) -> str:
+        k = offset[split] + i
+        return f'Image_{k // 2 + 1:02d}{"LR"[k % 2]}'
+
+    return _generate_retinal(root, dict(train=num_train, val=num_val), name,
+                             '_1stHO.png', size, seed)
+
+
+def generate_hrf(root: str, num_train: int = 15, num_val: int = 30,
+                 size: Sequence[int] = (292, 438),
+                 seed: int = 0) -> Dict[str, List[str]]:
+    """Write a synthetic HRF dataset as ``tools/convert_datasets/hrf.py``
+    leaves it: ``{n:02d}_{h,g,dr}.png`` images (healthy, glaucoma,
+    diabetic retinopathy in turn) with labels of the same name. The
+    default size is an eighth of HRF's 2336x3504.
+
+    Returns:
+        ``{'train' | 'val': [image path relative to root, ...]}``.
+    """
+    offset = dict(train=0, val=num_train)
+
+    def name(split: str, i: int) -> str:
+        k = offset[split] + i
+        return f'{k // 3 + 1:02d}_{("h", "g", "dr")[k % 3]}'
+
+    return _generate_retinal(root, dict(train=num_train, val=num_val), name,
+                             '.png', size, seed)
