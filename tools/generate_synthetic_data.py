@@ -4,6 +4,7 @@ Usage:
     python tools/generate_synthetic_data.py cityscapes data/cityscapes
     python tools/generate_synthetic_data.py ade20k data/ade20k \
         --num-train 20 --num-val 5 --size 128 160 --seed 1
+    python tools/generate_synthetic_data.py drive data/synthetic_drive
 """
 import argparse
 import os.path as osp
@@ -12,9 +13,13 @@ from typing import Callable, Dict
 
 from mmseg.datasets.synthetic import (
     generate_ade20k,
+    generate_chase_db1,
     generate_cityscapes,
     generate_coco_stuff,
+    generate_drive,
+    generate_hrf,
     generate_pascal_context,
+    generate_stare,
 )
 
 
@@ -30,6 +35,10 @@ GENERATORS: Dict[str, Callable] = {
     'pascal_context': generate_pascal_context,
     'coco_stuff10k': _coco('10k'),
     'coco_stuff164k': _coco('164k'),
+    'drive': generate_drive,
+    'stare': generate_stare,
+    'chase_db1': generate_chase_db1,
+    'hrf': generate_hrf,
 }
 
 
