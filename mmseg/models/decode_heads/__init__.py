@@ -3,16 +3,21 @@ from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
+from .dpt_head import DPTHead
 from .fcn_head import FCNHead
 from .ocr_head import OCRHead
 from .psp_head import PSPHead
 from .segformer_head import SegformerHead
+from .segmenter_mask_head import SegmenterMaskTransformerHead
 from .sep_aspp_head import DepthwiseSeparableASPPHead
 from .sep_fcn_head import DepthwiseSeparableFCNHead
+from .setr_mla_head import SETRMLAHead
+from .setr_up_head import SETRUPHead
 from .uper_head import UPerHead
 
 __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
-    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
+    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
+    'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead'
 ]
