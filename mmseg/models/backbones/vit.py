@@ -218,8 +218,8 @@ class VisionTransformer(BaseModule):
             raise TypeError('out_indices must be an int, list or tuple')
         self.out_indices = out_indices
 
-        drop_path_rates = torch.linspace(0, drop_path_rate,
-                                         num_layers).tolist()
+        drop_path_rates = torch.linspace(0, drop_path_rate, num_layers,
+                                         device='cpu').tolist()
         self.layers = ModuleList(
             TransformerEncoderLayer(
                 embed_dims=embed_dims, num_heads=num_heads,

@@ -55,8 +55,8 @@ class SegmenterMaskTransformerHead(BaseDecodeHead):
                  init_std: float = 0.02,
                  **kwargs):
         super().__init__(in_channels=in_channels, **kwargs)
-        drop_path_rates = torch.linspace(0, drop_path_rate,
-                                         num_layers).tolist()
+        drop_path_rates = torch.linspace(0, drop_path_rate, num_layers,
+                                         device='cpu').tolist()
         self.layers = ModuleList(
             TransformerEncoderLayer(
                 embed_dims=embed_dims, num_heads=num_heads,
