@@ -69,7 +69,7 @@ class ReassembleBlocks(BaseModule):
         assert isinstance(inputs, list), 'DPTHead expects a list of inputs'
         outs = []
         for i, pair in enumerate(inputs):
-            if len(pair) != 2:
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
                 raise InvalidArgumentError(
                     'DPTHead needs [map, cls_token] inputs: set '
                     'output_cls_token=True on the VisionTransformer')
