@@ -118,9 +118,11 @@ def test_bad_arguments_say_what_to_fix():
         tiny_vit(pretrained='a.pth', init_cfg=dict(type='Pretrained'))
 
 
-def test_missing_pretrained_file_says_where_it_comes_from(tmp_path):
-    path = tmp_path / 'pretrain' / 'jx_vit_base_p16_224-80ecf9dd.pth'
-    vit = tiny_vit(pretrained=str(path))
+@pytest.mark.parametrize('how', ['pretrained', 'init_cfg'])
+def test_missing_pretrained_file_says_where_it_comes_from(tmp_path, how):
+    path = str(tmp_path / 'pretrain' / 'jx_vit_base_p16_224-80ecf9dd.pth')
+    vit = tiny_vit(pretrained=path) if how == 'pretrained' else tiny_vit(
+        init_cfg=dict(type='Pretrained', checkpoint=path))
     with pytest.raises(FileNotFoundError, match=r'vit2mmseg\.py.*put the'):
         vit.init_weights()
 
