@@ -52,8 +52,11 @@ def test_matches_028_fixture(case):
     model.eval()
     with torch.no_grad():
         logits = model.encode_decode(img, img_metas)
-    # the input (24x32) is not img_size (64x64): pos_embed is interpolated
-    torch.testing.assert_close(logits, ref['logits'], atol=1e-5, rtol=1e-5)
+    # the input (24x32) is not img_size (64x64): pos_embed is interpolated.
+    # The logits reach ~200: allow float32 rounding of sums in another order
+    scale = ref['logits'].abs().max().item()
+    torch.testing.assert_close(logits, ref['logits'], rtol=1e-5,
+                               atol=1e-5 + 1e-6 * scale)
     model.train()
     for m in model.modules():  # 0.28's losses were taken without dropout
         if isinstance(m, (torch.nn.Dropout, torch.nn.Dropout2d)):
