@@ -3,8 +3,12 @@ from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
+<<<<<<< HEAD
 from .cc_head import CCHead
 from .enc_head import EncHead
+=======
+from .dpt_head import DPTHead
+>>>>>>> vit1
 from .fcn_head import FCNHead
 from .fpn_head import FPNHead
 from .ocr_head import OCRHead
@@ -12,13 +16,20 @@ from .point_head import PointHead
 from .psa_head import PSAHead
 from .psp_head import PSPHead
 from .segformer_head import SegformerHead
+from .segmenter_mask_head import SegmenterMaskTransformerHead
 from .sep_aspp_head import DepthwiseSeparableASPPHead
 from .sep_fcn_head import DepthwiseSeparableFCNHead
+from .setr_mla_head import SETRMLAHead
+from .setr_up_head import SETRUPHead
 from .uper_head import UPerHead
 
 __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
     'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
+<<<<<<< HEAD
     'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead'
+=======
+    'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead'
+>>>>>>> vit1
 ]

@@ -1,4 +1,6 @@
 from .fpn import FPN
 from .jpu import JPU
+from .mla_neck import MLANeck
+from .multilevel_neck import MultiLevelNeck
 
-__all__ = ['FPN', 'JPU']
+__all__ = ['FPN', 'JPU', 'MLANeck', 'MultiLevelNeck']
