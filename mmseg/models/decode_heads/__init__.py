@@ -3,12 +3,9 @@ from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
-<<<<<<< HEAD
 from .cc_head import CCHead
-from .enc_head import EncHead
-=======
 from .dpt_head import DPTHead
->>>>>>> vit1
+from .enc_head import EncHead
 from .fcn_head import FCNHead
 from .fpn_head import FPNHead
 from .ocr_head import OCRHead
@@ -27,9 +24,6 @@ __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
     'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
-<<<<<<< HEAD
-    'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead'
-=======
+    'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead',
     'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead'
->>>>>>> vit1
 ]
