@@ -17,9 +17,15 @@ from PIL import Image
 from mmseg.datasets import build_dataset
 from mmseg.datasets.synthetic import (
     generate_ade20k,
+    generate_chase_db1,
     generate_cityscapes,
     generate_coco_stuff,
+    generate_dark_zurich,
+    generate_drive,
+    generate_hrf,
+    generate_night_driving,
     generate_pascal_context,
+    generate_stare,
 )
 from tests.conftest import REPO_ROOT
 
@@ -58,11 +64,26 @@ LAYOUTS = {
     'coco_stuff10k': Layout(partial(generate_coco_stuff, layout='10k'), True),
     'coco_stuff164k': Layout(partial(generate_coco_stuff, layout='164k'),
                              False),
+    'drive': Layout(generate_drive, False),
+    'stare': Layout(generate_stare, False),
+    'chase_db1': Layout(generate_chase_db1, False),
+    'hrf': Layout(generate_hrf, False),
+    # night test sets: a validation split only
+    'dark_zurich': Layout(lambda root, num_train, **kw: generate_dark_zurich(
+        root, **kw), False),
+    'night_driving': Layout(lambda root, num_train, **kw:
+                            generate_night_driving(root, **kw), False),
 }
 DATASET_LAYOUTS = {
     'CityscapesDataset': 'cityscapes',
     'ADE20KDataset': 'ade20k',
     'PascalContextDataset59': 'pascal_context',
+    'DRIVEDataset': 'drive',
+    'STAREDataset': 'stare',
+    'ChaseDB1Dataset': 'chase_db1',
+    'HRFDataset': 'hrf',
+    'DarkZurichDataset': 'dark_zurich',
+    'NightDrivingDataset': 'night_driving',
 }
 
 
@@ -70,6 +91,7 @@ def layout_of(data_cfg) -> Optional[str]:
     """Layout a dataset config reads: by type, and for COCO-Stuff by the
     release its folders name (2014: 10k, 2017: 164k); None for datasets
     without a synthetic layout."""
+    data_cfg = data_cfg.get('dataset', data_cfg)  # RepeatDataset
     if data_cfg.type == 'COCOStuffDataset':
         return 'coco_stuff10k' if '2014' in data_cfg.img_dir else \
             'coco_stuff164k'
@@ -124,11 +146,13 @@ def num_views(aug: dict) -> int:
 @pytest.mark.parametrize('config', data_configs())
 def test_dataset_builds_and_its_pipeline_runs(config, split, synthetic_root):
     cfg = load_config(config)
-    data_cfg = cfg.data[split]
+    wrapper = cfg.data[split]
+    data_cfg = wrapper.get('dataset', wrapper)  # RepeatDataset
     layout = layout_of(data_cfg)
     data_cfg.data_root = synthetic_root(layout)
-    dataset = build_dataset(data_cfg, dict(test_mode=split != 'train'))
-    assert len(dataset) == NUM_IMAGES
+    repeated = build_dataset(wrapper, dict(test_mode=split != 'train'))
+    assert len(repeated) == NUM_IMAGES * wrapper.get('times', 1)
+    dataset = getattr(repeated, 'dataset', repeated)
     # evaluation reads the labels as the layout stores them
     assert dataset.reduce_zero_label == LAYOUTS[layout].reduce_zero_label
     num_classes = len(dataset.CLASSES)
