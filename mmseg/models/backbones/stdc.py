@@ -11,6 +11,7 @@ from mmengine.model import BaseModule, ModuleList, Sequential
 from mmseg.ops import resize
 from mmseg.registry import MODELS
 
+from ..utils.pretrained import pretrained_init_cfg
 from .bisenetv1 import AttentionRefinementModule
 
 
@@ -143,7 +144,8 @@ class STDCNet(BaseModule):
         num_convs: Convs per STDC module.
         with_final_conv: A 1x1 conv on the last output (to at least 1024
             channels).
-        pretrained: Stored only, as in 0.28 (use ``init_cfg``).
+        pretrained: Checkpoint to initialise from (0.28 accepts and ignores
+            it; here it becomes a ``Pretrained`` ``init_cfg``).
         init_cfg: Initialisation config.
     """
 
@@ -163,7 +165,7 @@ class STDCNet(BaseModule):
                  with_final_conv: bool = False,
                  pretrained: Optional[str] = None,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(init_cfg=pretrained_init_cfg(pretrained, init_cfg))
         if stdc_type not in self.arch_settings:
             raise ValueError(f'STDCNet: stdc_type must be one of '
                              f'{sorted(self.arch_settings)}, got '
@@ -177,7 +179,6 @@ class STDCNet(BaseModule):
         self.in_channels = in_channels
         self.channels = channels
         self.stage_strides = self.arch_settings[stdc_type]
-        self.prtrained = pretrained  # 0.28's spelling
         self.num_convs = num_convs
         self.with_final_conv = with_final_conv
         self.stages = ModuleList([

@@ -74,6 +74,7 @@ class DiceLoss(nn.Module):
         loss_weight: Factor of the loss.
         ignore_index: Label of ignored pixels.
         loss_name: Key of the loss (must start with ``loss_`` to train).
+        **kwargs: Ignored, as in 0.28 (configs pass e.g. ``use_sigmoid``).
     """
 
     def __init__(self,

@@ -53,3 +53,11 @@ def test_context_path_outputs():
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         stdc(**kwargs)
+
+
+def test_pretrained_becomes_an_init_cfg():
+    assert stdc(pretrained='stdc1.pth').init_cfg == dict(
+        type='Pretrained', checkpoint='stdc1.pth')
+    with pytest.raises(AssertionError, match='cannot be set at the same'):
+        stdc(pretrained='a.pth', init_cfg=dict(type='Pretrained',
+                                              checkpoint='b.pth'))
