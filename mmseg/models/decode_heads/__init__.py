@@ -18,6 +18,7 @@ from .sep_aspp_head import DepthwiseSeparableASPPHead
 from .sep_fcn_head import DepthwiseSeparableFCNHead
 from .setr_mla_head import SETRMLAHead
 from .setr_up_head import SETRUPHead
+from .stdc_head import STDCHead
 from .uper_head import UPerHead
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
     'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
     'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead',
-    'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead'
+    'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead',
+    'STDCHead'
 ]

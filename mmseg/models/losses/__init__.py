@@ -6,6 +6,10 @@ from .cross_entropy_loss import (
                                  cross_entropy,
                                  mask_cross_entropy,
 )
+from .dice_loss import DiceLoss
+from .focal_loss import FocalLoss
+from .lovasz_loss import LovaszLoss
+from .tversky_loss import TverskyLoss
 from .utils import (
     get_class_weight,
     reduce_loss,
@@ -16,5 +20,6 @@ from .utils import (
 __all__ = [
     'accuracy', 'Accuracy', 'CACLoss', 'cross_entropy', 'binary_cross_entropy',
     'mask_cross_entropy', 'CrossEntropyLoss', 'reduce_loss',
-    'weight_reduce_loss', 'get_class_weight', 'weighted_loss'
+    'weight_reduce_loss', 'get_class_weight', 'weighted_loss',
+    'DiceLoss', 'FocalLoss', 'LovaszLoss', 'TverskyLoss'
 ]

@@ -7,8 +7,10 @@ from .shape_convert import (
                             nlc2nchw2nlc,
                             nlc_to_nchw,
 )
+from .up_conv_block import UpConvBlock
 
 __all__ = [
     'PatchEmbed', 'PatchMerging', 'ResLayer', 'SelfAttentionBlock',
-    'nchw_to_nlc', 'nlc_to_nchw', 'nchw2nlc2nchw', 'nlc2nchw2nlc'
+    'nchw_to_nlc', 'nlc_to_nchw', 'nchw2nlc2nchw', 'nlc2nchw2nlc',
+    'UpConvBlock'
 ]
