@@ -24,7 +24,9 @@ COUNTS = json.loads((REPO_ROOT / 'tests' / 'data' /
                      'counts_028.json').read_text())
 # 0.28 families of which every config that 0.28 builds is shipped here
 COMPLETE_FAMILIES = (
-    "ccnet", "psanet", "point_rend", "sem_fpn", "encnet", "fastfcn",
+    'ccnet', 'psanet', 'point_rend', 'sem_fpn', 'encnet', 'fastfcn',
+    'bisenetv1', 'bisenetv2', 'stdc', 'unet',
+    'vit', 'setr', 'dpt', 'segmenter',
 )
 CONFIGS = sorted(
     path.relative_to(CONFIG_DIR).as_posix()
