@@ -43,3 +43,18 @@ def test_cac_trains_every_parameter():
     missing = [n for n, p in head.named_parameters()
                if p.requires_grad and p.grad is None]
     assert missing == []
+
+
+def test_cac_outputs_and_decoder_features_follow_the_fused_path():
+    case = load_case('danet')
+    head = cac_head('danet')
+    head.eval()
+    with torch.no_grad():
+        outputs = head.cac_outputs(case['inputs'])
+        fused = head.forward_test(case['inputs'], None, None)
+        feats = head.decoder_features(case['inputs'])
+        branch = head.weight_branch(case['inputs'])[0]
+    torch.testing.assert_close(outputs.logits, fused)
+    torch.testing.assert_close(outputs.confidence_logits, branch)
+    torch.testing.assert_close(head.conv_seg(feats), fused)
+    assert outputs.projection.shape[1] == head.proj[1].module.conv.out_channels
