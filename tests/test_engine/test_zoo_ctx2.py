@@ -15,6 +15,7 @@ from mmseg.datasets import build_dataset
 from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.synthetic import generate_cityscapes
 from mmseg.models import build_segmentor
+from mmseg.utils.checkpoint import cac_branch_keys
 from tests.conftest import REPO_ROOT
 from tests.runs import load_tool
 
@@ -32,6 +33,13 @@ PLAIN = [f'configs/{family}/{stem}_{TINY}.py'
          for family, stem in STEMS.items()]
 CAC = [f'configs/cac_{family}/{stem}_{TINY}_0.4_0.1_1.5.py'
        for family, stem in STEMS.items()]
+FULL = {
+    'ann': 'ann_r50-d8', 'apcnet': 'apcnet_r50-d8', 'danet': 'danet_r50-d8',
+    'dmnet': 'dmnet_r50-d8', 'dnlnet': 'dnl_r50-d8',
+    'emanet': 'emanet_r50-d8', 'gcnet': 'gcnet_r50-d8',
+    'isanet': 'isanet_r50-d8', 'nonlocal_net': 'nonlocal_r50-d8',
+    'resnest': 'fcn_s101-d8'
+}
 # DANet supervises its fused logits (with CAC) and each attention path
 CAC_PREFIX = {'danet': 'decode.pam_cam.'}
 # tiny crops: 8x8 head maps, where classes of a few pixels must qualify
@@ -59,6 +67,24 @@ def data_root(tmp_path_factory) -> str:
 def test_every_family_has_a_tiny_config_and_a_cac_variant():
     for config in PLAIN + CAC:
         assert (REPO_ROOT / config).is_file(), config
+
+
+def build_on_meta(config: str):
+    cfg = Config.fromfile(REPO_ROOT / config)
+    with warnings.catch_warnings(), torch.device('meta'):
+        warnings.simplefilter('ignore')  # SyncBN falls back to BN on CPU
+        return build_segmentor(dict(cfg.model, pretrained=None))
+
+
+@pytest.mark.parametrize('family', FULL)
+def test_full_size_cac_variant_adds_only_the_cac_branches(family):
+    name = f'{FULL[family]}_512x1024_80k_cityscapes'
+    plain = build_on_meta(f'configs/{family}/{name}.py').state_dict()
+    cac = build_on_meta(
+        f'configs/cac_{family}/{name}_0.4_0.1_1.5.py').state_dict()
+    assert set(plain) < set(cac)
+    assert set(cac) - set(plain) == set(cac_branch_keys(cac))
+    assert all(cac[k].shape == plain[k].shape for k in plain)
 
 
 @pytest.mark.parametrize('config', PLAIN)
