@@ -1,13 +1,22 @@
+from .ann_head import ANNHead
+from .apc_head import APCHead
 from .aspp_head import ASPPHead
 from .cac_fcn_head import CACFCNHead
 from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
 from .cc_head import CCHead
+from .da_head import DAHead
+from .dm_head import DMHead
+from .dnl_head import DNLHead
 from .dpt_head import DPTHead
+from .ema_head import EMAHead
 from .enc_head import EncHead
 from .fcn_head import FCNHead
 from .fpn_head import FPNHead
+from .gc_head import GCHead
+from .isa_head import ISAHead
+from .nl_head import NLHead
 from .ocr_head import OCRHead
 from .point_head import PointHead
 from .psa_head import PSAHead
@@ -27,5 +36,7 @@ __all__ = [
     'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
     'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead',
     'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead',
-    'STDCHead'
+    'STDCHead',
+    'ANNHead', 'APCHead', 'DAHead', 'DMHead', 'DNLHead', 'EMAHead', 'GCHead',
+    'ISAHead', 'NLHead'
 ]
