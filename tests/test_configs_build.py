@@ -27,6 +27,8 @@ COMPLETE_FAMILIES = (
     'ccnet', 'psanet', 'point_rend', 'sem_fpn', 'encnet', 'fastfcn',
     'bisenetv1', 'bisenetv2', 'stdc', 'unet',
     'vit', 'setr', 'dpt', 'segmenter',
+    'ann', 'apcnet', 'danet', 'dmnet', 'dnlnet', 'emanet', 'gcnet', 'isanet',
+    'nonlocal_net', 'resnest',
 )
 CONFIGS = sorted(
     path.relative_to(CONFIG_DIR).as_posix()
@@ -64,7 +66,8 @@ def test_model_builds(config):
               len(model.state_dict())]
     has_cac = any(isinstance(m, CACLoss) for m in model.modules())
     for name, cfg in members:
-        classes = DATASETS.get(cfg.data.train.type).CLASSES
+        train = cfg.data.train.get('dataset', cfg.data.train)  # Repeat
+        classes = DATASETS.get(train.type).CLASSES
         assert set(num_classes(model)) == {len(classes)}, name
         assert has_cac == name.startswith('cac_'), name
         if isinstance(COUNTS.get(name), list):
