@@ -1,10 +1,13 @@
+from .beit import BEiT
 from .hrnet import HRNet
+from .mae import MAE
 from .mit import MixVisionTransformer
 from .resnet import ResNet, ResNetV1c, ResNetV1d
 from .resnext import ResNeXt
 from .swin import SwinTransformer
+from .twins import PCPVT, SVT
 
 __all__ = [
     'HRNet', 'MixVisionTransformer', 'ResNet', 'ResNetV1c', 'ResNetV1d',
-    'ResNeXt', 'SwinTransformer'
+    'ResNeXt', 'SwinTransformer', 'BEiT', 'MAE', 'PCPVT', 'SVT'
 ]

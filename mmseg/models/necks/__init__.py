@@ -1,0 +1,3 @@
+from .featurepyramid import Feature2Pyramid
+
+__all__ = ['Feature2Pyramid']
