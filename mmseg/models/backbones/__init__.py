@@ -1,4 +1,5 @@
 from .beit import BEiT
+from .convnext import ConvNeXt
 from .hrnet import HRNet
 from .mae import MAE
 from .mit import MixVisionTransformer
@@ -9,5 +10,5 @@ from .twins import PCPVT, SVT
 
 __all__ = [
     'HRNet', 'MixVisionTransformer', 'ResNet', 'ResNetV1c', 'ResNetV1d',
-    'ResNeXt', 'SwinTransformer', 'BEiT', 'MAE', 'PCPVT', 'SVT'
+    'ResNeXt', 'SwinTransformer', 'BEiT', 'ConvNeXt', 'MAE', 'PCPVT', 'SVT'
 ]

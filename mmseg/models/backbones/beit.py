@@ -304,7 +304,7 @@ class BEiT(BaseModule):
             stride=patch_size, padding=0,
             norm_cfg=norm_cfg if patch_norm else None)
         drop_path_rates = torch.linspace(0, drop_path_rate,
-                                         num_layers).tolist()
+                                         num_layers, device='cpu').tolist()
         self.layers = ModuleList(
             self.layer_cls(
                 embed_dims, num_heads, mlp_ratio * embed_dims,

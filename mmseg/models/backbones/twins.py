@@ -341,8 +341,8 @@ class PCPVT(BaseModule):
             nn.Dropout(p=drop_rate) for _ in depths)
         self.position_encodings = ModuleList(
             ConditionalPositionEncoding(dims, dims) for dims in embed_dims)
-        self.drop_path_rates = torch.linspace(0, drop_path_rate,
-                                              sum(depths)).tolist()
+        self.drop_path_rates = torch.linspace(0, drop_path_rate, sum(depths),
+                                              device='cpu').tolist()
         self.layers = ModuleList(
             ModuleList(
                 GSAEncoderLayer(
