@@ -8,7 +8,14 @@ modules, and module objects are registered in ``sys.modules`` only under
 names mmcv 2.x does not have (``mmcv.runner``, ``mmcv.parallel``,
 ``mmcv.utils.parrots_wrapper``). See ``docs/compatibility.md``.
 """
-from . import mmcv_cnn, mmcv_parallel, mmcv_root, mmcv_runner, mmcv_utils
+from . import (
+    mmcls_models,
+    mmcv_cnn,
+    mmcv_parallel,
+    mmcv_root,
+    mmcv_runner,
+    mmcv_utils,
+)
 
 _installed = False
 
@@ -23,6 +30,7 @@ def install() -> None:
     mmcv_cnn.install()
     mmcv_runner.install()
     mmcv_parallel.install()
+    mmcls_models.install()
     _installed = True
 
 

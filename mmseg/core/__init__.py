@@ -12,5 +12,9 @@ from .optimizer import (  # noqa: F401
     build_optimizer,
     build_optimizer_constructor,
 )
+from .optimizers import (  # noqa: F401
+    LayerDecayOptimizerConstructor,
+    LearningRateDecayOptimizerConstructor,
+)
 from .seg import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
