@@ -8,6 +8,7 @@ in a 0.28 environment from 0.28's ``configs/``; SyncBN counts as BN).
 """
 import copy
 import json
+import re
 import warnings
 
 import pytest
@@ -80,3 +81,21 @@ def test_family_is_complete(family):
                if name.startswith(family + '/') and isinstance(counts, list)
                and not (CONFIG_DIR / name).is_file()]
     assert not missing, f'{family}: {len(missing)} 0.28 configs missing'
+
+
+def readme_zoo_rows() -> list:
+    """``(config, params)`` of the README's model-zoo table."""
+    readme = (REPO_ROOT / 'README.md').read_text()
+    table = readme.split('## Model zoo')[1].split('\n## ')[0]
+    return [(config, int(params.replace(',', '')))
+            for config, params in re.findall(
+                r'\[config\]\(configs/([^)]+)\) \| ([\d,]+) \|', table)]
+
+
+def test_readme_zoo_table_states_028_counts_for_every_family():
+    rows = readme_zoo_rows()
+    for config, params in rows:
+        assert (CONFIG_DIR / config).is_file(), config
+        assert COUNTS[config][0] == params, config
+    shipped = {name.split('/')[0] for name in CONFIGS if name in COUNTS}
+    assert shipped <= {config.split('/')[0] for config, _ in rows}
