@@ -4,6 +4,7 @@ from .cac_ocr_head import CACOCRHead
 from .cac_segformer_head import CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
 from .fcn_head import FCNHead
+from .lraspp_head import LRASPPHead
 from .ocr_head import OCRHead
 from .psp_head import PSPHead
 from .segformer_head import SegformerHead
@@ -14,5 +15,6 @@ from .uper_head import UPerHead
 __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
-    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead'
+    'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
+    'LRASPPHead'
 ]

@@ -1,0 +1,3 @@
+from .ic_neck import ICNeck
+
+__all__ = ['ICNeck']

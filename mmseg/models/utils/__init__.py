@@ -1,5 +1,8 @@
 from .embed import PatchEmbed, PatchMerging
+from .inverted_residual import InvertedResidual, InvertedResidualV3
+from .make_divisible import make_divisible
 from .res_layer import ResLayer
+from .se_layer import SELayer
 from .self_attention_block import SelfAttentionBlock
 from .shape_convert import (
                             nchw2nlc2nchw,
@@ -10,5 +13,6 @@ from .shape_convert import (
 
 __all__ = [
     'PatchEmbed', 'PatchMerging', 'ResLayer', 'SelfAttentionBlock',
-    'nchw_to_nlc', 'nlc_to_nchw', 'nchw2nlc2nchw', 'nlc2nchw2nlc'
+    'nchw_to_nlc', 'nlc_to_nchw', 'nchw2nlc2nchw', 'nlc2nchw2nlc',
+    'InvertedResidual', 'InvertedResidualV3', 'make_divisible', 'SELayer'
 ]
