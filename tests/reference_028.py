@@ -92,3 +92,57 @@ def check_case(name: str, atol: float = 1e-5) -> None:
                                case['encode_decode'], atol=atol, rtol=1e-5)
     pred = torch.as_tensor(pred[0])[::step, ::step]
     assert torch.equal(pred, case['simple_test'])
+
+
+def with_cac_on_every_head(cfg: dict, proj_channel: int = 8) -> dict:
+    """The config with CAC's branches and a ``CACLoss`` on the decode head
+    and on every auxiliary head (each keeps its own pixel loss)."""
+    cfg = copy.deepcopy(cfg)
+    aux = cfg.get('auxiliary_head') or []
+    for head in [cfg['decode_head'], *(aux if isinstance(aux, list)
+                                       else [aux])]:
+        pixel = head.get('loss_decode', dict(type='CrossEntropyLoss'))
+        head['cac'] = dict(proj_channel=proj_channel, weight=1.0)
+        head['loss_decode'] = [
+            pixel,
+            dict(type='CACLoss', loss_weight=0.4, max_sample=128,
+                 threshold=10)
+        ]
+    return cfg
+
+
+def cac_train_step(name: str) -> Tuple[dict, Dict[str, torch.nn.Module]]:
+    """One CAC train step of the fixture's model (CAC on every head): the
+    losses after ``backward`` and the heads by loss prefix, whose ``proj``
+    hold grads."""
+    from mmseg.models import build_segmentor
+
+    case = load_case(name)
+    model = build_segmentor(with_cac_on_every_head(case['config'])).train()
+    img, gt, img_metas = seeded_inputs(case['img_shape'],
+                                       case['num_classes'], case['seed'])
+    losses = model.forward_train(img, img_metas, gt)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    heads = dict(decode=model.decode_head)
+    if model.with_auxiliary_head:
+        aux = model.auxiliary_head
+        if isinstance(aux, torch.nn.ModuleList):
+            heads.update((f'aux_{i}', head) for i, head in enumerate(aux))
+        else:
+            heads['aux'] = aux
+    return losses, heads
+
+
+def assert_cac_trains(name: str) -> None:
+    """Every head of the fixture's model trains with CAC: finite losses,
+    a positive ``loss_cac`` on the decode head, and gradients that reach
+    ``proj`` wherever the head had enough pixels for anchors."""
+    losses, heads = cac_train_step(name)
+    assert all(torch.isfinite(v).all() for k, v in losses.items()
+               if 'loss' in k)
+    assert losses['decode.loss_cac'] > 0
+    for prefix, head in heads.items():
+        assert head.with_cac, prefix
+        grad = head.proj[1].module.conv.weight.grad
+        assert (grad is not None and bool(grad.abs().sum() > 0)) == bool(
+            losses[f'{prefix}.loss_cac'] > 0), prefix

@@ -9,6 +9,7 @@ from mmengine.utils import is_tuple_of
 from mmseg.ops import resize
 from mmseg.registry import MODELS
 
+from .cac_head import build_projection
 from .decode_head import BaseDecodeHead
 
 
@@ -21,6 +22,12 @@ class LRASPPHead(BaseDecodeHead):
 
     ``input_transform`` must be ``'multiple_select'``; the image pooling's
     49x49 window needs a deepest input of at least 49x49 pixels.
+
+    With CAC (a ``cac`` key), the projection branch sees the deepest input
+    only (output stride 8): concatenating all inputs at the shallowest
+    one's stride 2 would cost ~1000 channels per high-resolution pixel, and
+    the shallow inputs carry edges rather than the class evidence the
+    contrastive loss compares. The confidence branch is a full copy.
 
     Args:
         branch_channels: Channels of the 1x1 conv of each shallower input
@@ -56,6 +63,18 @@ class LRASPPHead(BaseDecodeHead):
             nn.AvgPool2d(kernel_size=49, stride=(16, 20)),
             ConvModule(self.in_channels[-1], self.channels, 1,
                        act_cfg=dict(type='Sigmoid'), bias=False))
+
+    def add_cac(self, confidence_branch: nn.Module, proj_channel: int = 256,
+                weight: float = 1.0) -> None:
+        """CAC's branches, the projection sized for the deepest input."""
+        super().add_cac(confidence_branch, proj_channel, weight)
+        self.proj = build_projection(self.in_channels[-1], proj_channel,
+                                     self.conv_cfg, self.norm_cfg,
+                                     self.act_cfg)
+
+    def projection_input(self, inputs) -> torch.Tensor:
+        """CAC's projection input: the deepest selected input."""
+        return self._transform_inputs(inputs)[-1]
 
     def forward(self, inputs) -> torch.Tensor:
         inputs = self._transform_inputs(inputs)
