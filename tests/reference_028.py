@@ -7,6 +7,11 @@ and label shapes, the train losses 0.28 computed, and 0.28's eval logits
 and label map on every ``stride``-th pixel. The weights and inputs come
 from :func:`seeded_state` and :func:`seeded_inputs`, which the fixtures
 were made with, so a fixture stays small whatever the model's size.
+The fixtures were made in an MMSegmentation 0.28.0 environment (mmcv
+1.6.2, CPU, float32): build the config, load ``seeded_state`` strictly,
+``forward_train`` on ``seeded_inputs`` in train mode, reload, then
+``encode_decode`` and ``simple_test`` in eval mode. The fixtures are
+trusted files of this repository (``torch.load(weights_only=False)``).
 """
 import copy
 import math
