@@ -16,6 +16,7 @@ from .fcn_head import FCNHead
 from .fpn_head import FPNHead
 from .gc_head import GCHead
 from .isa_head import ISAHead
+from .lraspp_head import LRASPPHead
 from .nl_head import NLHead
 from .ocr_head import OCRHead
 from .point_head import PointHead
@@ -34,9 +35,8 @@ __all__ = [
     'ASPPHead', 'CACFCNHead', 'CACOCRHead', 'CACSegformerHead',
     'DepthwiseSeparableASPPHead', 'DepthwiseSeparableFCNHead', 'FCNHead',
     'BaseCascadeDecodeHead', 'OCRHead', 'PSPHead', 'SegformerHead', 'UPerHead',
-    'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead',
-    'DPTHead', 'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead',
-    'STDCHead',
+    'CCHead', 'EncHead', 'FPNHead', 'PointHead', 'PSAHead', 'DPTHead',
+    'SegmenterMaskTransformerHead', 'SETRMLAHead', 'SETRUPHead', 'STDCHead',
     'ANNHead', 'APCHead', 'DAHead', 'DMHead', 'DNLHead', 'EMAHead', 'GCHead',
-    'ISAHead', 'NLHead'
+    'ISAHead', 'NLHead', 'LRASPPHead'
 ]
