@@ -30,6 +30,8 @@ COMPLETE_FAMILIES = (
     'vit', 'setr', 'dpt', 'segmenter',
     'ann', 'apcnet', 'danet', 'dmnet', 'dnlnet', 'emanet', 'gcnet', 'isanet',
     'nonlocal_net', 'resnest',
+    'mobilenet_v2', 'mobilenet_v3', 'fastscnn', 'cgnet', 'erfnet', 'icnet',
+    'beit', 'mae', 'twins', 'convnext',
 )
 CONFIGS = sorted(
     path.relative_to(CONFIG_DIR).as_posix()
