@@ -1,3 +1,4 @@
+# PASCAL Context, 60 classes (59 plus background).
 dataset_type = 'PascalContextDataset'
 data_root = 'data/VOCdevkit/VOC2010/'
 img_norm_cfg = dict(
