@@ -29,7 +29,8 @@ COMPLETE_FAMILIES = (
     'vit', 'setr', 'dpt', 'segmenter',
     'ann', 'apcnet', 'danet', 'dmnet', 'dnlnet', 'emanet', 'gcnet', 'isanet',
     'nonlocal_net', 'resnest',
-    'deeplabv3', 'deeplabv3plus', 'fcn', 'hrnet', 'ocrnet', 'pspnet', 'segformer', 'swin', 'upernet',
+    'deeplabv3', 'deeplabv3plus', 'fcn', 'hrnet', 'ocrnet', 'pspnet',
+    'segformer', 'swin', 'upernet',
 )
 CONFIGS = sorted(
     path.relative_to(CONFIG_DIR).as_posix()
