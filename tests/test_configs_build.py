@@ -32,6 +32,8 @@ COMPLETE_FAMILIES = (
     'nonlocal_net', 'resnest',
     'mobilenet_v2', 'mobilenet_v3', 'fastscnn', 'cgnet', 'erfnet', 'icnet',
     'beit', 'mae', 'twins', 'convnext',
+    'deeplabv3', 'deeplabv3plus', 'fcn', 'hrnet', 'ocrnet', 'pspnet',
+    'segformer', 'swin', 'upernet',
 )
 CONFIGS = sorted(
     path.relative_to(CONFIG_DIR).as_posix()
