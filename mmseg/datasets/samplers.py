@@ -19,6 +19,8 @@ from torch.utils.data import Dataset, Sampler
 
 from mmseg.registry import DATA_SAMPLERS, DATASETS
 
+from .builder import build_dataset
+
 
 def sample_seed(run_seed: int, position: int) -> int:
     """A well-mixed 32-bit seed for stream position ``position``."""
@@ -78,8 +80,7 @@ class SeededDataset(Dataset):
     """
 
     def __init__(self, dataset: Union[Dataset, dict]):
-        if isinstance(dataset, dict):
-            from .builder import build_dataset
+        if isinstance(dataset, (dict, list)):
             dataset = build_dataset(dataset)
         self.dataset = dataset
 

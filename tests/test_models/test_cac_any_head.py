@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 
-from mmseg.models import build_segmentor
+from mmseg.models import build_head, build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
 from mmseg.models.losses.cac_diagnostics import DIAGNOSTICS
 from mmseg.registry import MODELS
@@ -222,7 +222,7 @@ def test_cac_key_on_a_legacy_cac_head_or_a_non_head_is_refused():
     with pytest.raises(ValueError, match='has CAC.s branches already'):
         build_segmentor(cfg)
     with pytest.raises(TypeError, match='cac applies to decode heads'):
-        MODELS.build(dict(type='CrossEntropyLoss', cac=CAC))
+        build_head(dict(type='CrossEntropyLoss', cac=CAC))
 
 
 @pytest.mark.parametrize('cfg', [

@@ -13,7 +13,8 @@ A config switches CAC on for any registered head with a ``cac`` key::
                      loss_decode=[dict(type='CrossEntropyLoss'),
                                   dict(type='CACLoss', loss_weight=0.4)])
 
-:func:`build_cac_head` (called by the ``MODELS`` registry) builds the head,
+:func:`build_cac_head` (called by ``mmseg.models.builder.build_head``, which
+the segmentors build their heads with) builds the head,
 builds a second instance of it from the same config as the confidence
 branch and attaches both branches with :meth:`CACHeadMixin.add_cac`.
 """
