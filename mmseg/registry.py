@@ -82,7 +82,7 @@ TRANSFORMS = _registry('transform', ENGINE_TRANSFORMS, 'mmseg.datasets')
 DATA_SAMPLERS = _registry('data sampler', ENGINE_DATA_SAMPLERS,
                           'mmseg.datasets')
 FUNCTIONS = _registry('function', ENGINE_FUNCTIONS, 'mmseg.datasets')
-METRICS = _registry('metric', ENGINE_METRICS, 'mmseg.core.evaluation')
+METRICS = _registry('metric', ENGINE_METRICS, 'mmseg.engine')
 HOOKS = _registry('hook', ENGINE_HOOKS, 'mmseg.engine')
 LOOPS = _registry('loop', ENGINE_LOOPS, 'mmseg.engine')
 PARAM_SCHEDULERS = _registry('parameter scheduler', ENGINE_PARAM_SCHEDULERS,

@@ -38,13 +38,13 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from mmseg.cli import UsageError, load_config, run_cli
 from mmseg.engine import SkipNonFiniteAmpOptimWrapper
 from mmseg.engine.hooks.cac_hooks import iter_heads
 from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
 from mmseg.registry import MODELS
-from mmseg.utils.cli import UsageError, load_config, run_cli
 from mmseg.utils.profiling import peak_memory_mib, timed_call
 
 
