@@ -1,5 +1,6 @@
-"""The ``mmcv.parallel`` module of 1.x: model wrappers, collate,
-``DataContainer`` and ``scatter``.
+"""``DataContainer`` and ``scatter`` of ``mmcv.parallel`` 1.x (the module
+itself is served by :mod:`.finder`; ``MMDataParallel`` is
+``mmseg.utils.legacy``'s).
 
 This project's batches are plain tensors and lists (``seg_collate``), so a
 ``DataContainer`` only appears where 0.28 code builds one itself;
@@ -9,11 +10,6 @@ device.
 from typing import Any, List, Sequence, Tuple
 
 import torch
-from mmengine.model import MMDistributedDataParallel, is_model_wrapper
-
-from mmseg.utils.legacy import MMDataParallel
-
-from ._register import add_module
 
 
 class DataContainer:
@@ -114,17 +110,3 @@ def scatter_kwargs(inputs: Any, kwargs: dict, target_gpus: Sequence[int],
     inputs = scatter(tuple(inputs) if inputs else (), target_gpus, dim)
     kwargs = scatter(kwargs or {}, target_gpus, dim)
     return tuple(inputs), tuple(kwargs)
-
-
-def _names() -> dict:
-    from mmseg.datasets.collate import seg_collate
-    return {'MMDataParallel': MMDataParallel,
-            'MMDistributedDataParallel': MMDistributedDataParallel,
-            'collate': seg_collate, 'is_module_wrapper': is_model_wrapper,
-            'DataContainer': DataContainer, 'scatter': scatter,
-            'scatter_kwargs': scatter_kwargs}
-
-
-def install() -> None:
-    """Register ``mmcv.parallel``."""
-    add_module('mmcv.parallel', _names(), __doc__)
