@@ -3,6 +3,7 @@ from typing import Optional
 
 from mmengine.config import Config
 
+from mmseg.datasets.samplers import SeededDataset
 from mmseg.engine.legacy_config import train_config
 from mmseg.engine.runner import ResumableRunner
 
@@ -65,7 +66,6 @@ def train_segmentor(model,
     Returns:
         The runner, after training.
     """
-    from mmseg.datasets.samplers import SeededDataset
     if isinstance(dataset, (list, tuple)):
         dataset = dataset[0]
     resume_from = cfg.get('resume_from')
