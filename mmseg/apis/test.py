@@ -6,6 +6,7 @@ from mmengine.model import is_model_wrapper
 from mmseg.core.evaluation.test_loops import multi_gpu_test, single_gpu_test
 from mmseg.engine.legacy_config import test_config
 from mmseg.engine.runner import ResumableRunner
+from mmseg.models.decode_heads.cac_head import drop_cac_branches
 from mmseg.utils import load_weights
 
 __all__ = ['AUG_TEST_RATIOS', 'configure_aug_test', 'build_test_runner',
@@ -87,7 +88,7 @@ def test_segmentor(cfg: Config,
     runner = build_test_runner(cfg, work_dir, metric_cfg, launcher)
     model = runner.model.module if is_model_wrapper(runner.model) \
         else runner.model
-    load_weights(model, checkpoint, strict=True, for_test=True)
+    load_weights(model, checkpoint, strict=True, drop=drop_cac_branches)
     metrics = runner.test()
     metric = runner.test_evaluator.metrics[0]
     return metrics, metric, metric.dataset

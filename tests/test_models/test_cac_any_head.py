@@ -8,11 +8,14 @@ import torch.nn as nn
 from mmengine.logging import MMLogger
 
 from mmseg.models import build_head, build_segmentor
-from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.models.decode_heads.cac_head import (
+    cac_branch_keys,
+    drop_cac_branches,
+    plain_head_cfg,
+)
 from mmseg.models.losses.cac_diagnostics import DIAGNOSTICS
 from mmseg.registry import MODELS
 from mmseg.utils import load_weights
-from mmseg.utils.checkpoint import cac_branch_keys
 from tests.helpers import metas, tiny_fcn, tiny_ocrnet, tiny_segformer
 
 NUM_CLASSES = 4
@@ -160,9 +163,11 @@ def test_projection_at_the_anchors_equals_the_full_map(name):
     feats = model.extract_feat(img)
     prev = (model.decode_head[0](feats), ) if name == 'ocrnet' else ()
     torch.manual_seed(5)  # the anchors' random priorities
-    anchors_only = head.cac_forward_train(feats, prev, gt)['loss_cac']
+    anchors_only = head.train_losses(feats, prev, gt)['loss_cac']
     torch.manual_seed(5)
-    full = head.cac_losses(*head.cac_outputs(feats, *prev), gt)['loss_cac']
+    out = head.cac_outputs(feats, *prev)
+    full = head.losses(out.logits, gt, out.confidence_logits,
+                       out.projection)['loss_cac']
     torch.testing.assert_close(anchors_only, full)
     for g_a, g_f in zip(grads(anchors_only, head.proj),
                         grads(full, head.proj)):
@@ -255,7 +260,8 @@ def test_cac_checkpoint_tests_under_the_plain_config(tmp_path):
     torch.save(dict(state_dict=cac.state_dict(), meta=dict(iter=2)), path)
     plain = build_segmentor(plain_cfg('fcn'))
     try:
-        assert load_weights(plain, str(path), for_test=True) == dict(iter=2)
+        meta = load_weights(plain, str(path), drop=drop_cac_branches)
+        assert meta == dict(iter=2)
     finally:
         logger.removeHandler(records)
     for key, value in plain.state_dict().items():
@@ -270,4 +276,4 @@ def test_cac_checkpoint_tests_under_the_plain_config(tmp_path):
     plain_path = tmp_path / 'plain.pth'
     torch.save(dict(state_dict=plain.state_dict()), plain_path)
     with pytest.raises(ValueError, match='missing'):
-        load_weights(cac, str(plain_path), for_test=True)
+        load_weights(cac, str(plain_path), drop=drop_cac_branches)

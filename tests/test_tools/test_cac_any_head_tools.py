@@ -9,9 +9,8 @@ import torch
 from mmengine.config import Config
 
 from mmseg.models import build_segmentor
-from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.models.decode_heads.cac_head import cac_branch_keys, plain_head_cfg
 from mmseg.registry import MODELS
-from mmseg.utils.checkpoint import cac_branch_keys
 from tests.conftest import REPO_ROOT
 from tests.runs import free_port, run_tool, small_run_options
 from tests.test_engine.test_end_to_end import json_log

@@ -13,7 +13,7 @@ import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from mmseg.cli import UsageError, run_cli
-from mmseg.utils.checkpoint import cac_branch_keys
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 
 
 def strip_cac(checkpoint: dict) -> tuple:
