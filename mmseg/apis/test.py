@@ -4,7 +4,7 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 
 from mmseg.core.evaluation.test_loops import multi_gpu_test, single_gpu_test
-from mmseg.engine.legacy_config import test_config
+from mmseg.engine.config_translation import test_config
 from mmseg.engine.runner import ResumableRunner
 from mmseg.models.decode_heads.cac_head import drop_cac_branches
 from mmseg.utils import load_weights
@@ -60,7 +60,7 @@ def build_test_runner(cfg: Config, work_dir: str, metric_cfg: dict,
                       launcher: str = 'none') -> ResumableRunner:
     """The test runner of a 0.28 config, in one call (no weights loaded).
 
-    Arguments as :func:`mmseg.engine.legacy_config.test_config`.
+    Arguments as :func:`mmseg.engine.config_translation.test_config`.
     """
     runner_cfg = test_config(cfg, work_dir, metric_cfg, launcher)
     runner_cfg['source_config'] = dict(filename=cfg.filename,

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from mmseg.cli import add_speed_options, apply_speed_options
-from mmseg.engine.legacy_config import env_settings
+from mmseg.engine.config_translation import env_settings
 from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
 from tests.conftest import load_golden

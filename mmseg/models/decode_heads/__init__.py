@@ -1,7 +1,5 @@
 from .aspp_head import ASPPHead
-from .cac_fcn_head import CACFCNHead
-from .cac_ocr_head import CACOCRHead
-from .cac_segformer_head import CACSegformerHead
+from .cac_original_heads import CACFCNHead, CACOCRHead, CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
 from .fcn_head import FCNHead
 from .ocr_head import OCRHead
