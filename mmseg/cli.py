@@ -61,15 +61,16 @@ def apply_speed_options(args: argparse.Namespace, cfg) -> None:
 
 def parse_cfg_options(items: List[str], flag: str = '--cfg-options',
                       example: str = 'optimizer.lr=0.02') -> dict:
-    """``KEY=VALUE`` strings to a dict, values parsed as mmengine does."""
-    options = {}
+    """``KEY=VALUE`` strings to a dict, values parsed as mmengine does
+    (by calling its ``DictAction``, the public argparse interface)."""
     for item in items:
-        key, sep, value = item.partition('=')
+        key, sep, _ = item.partition('=')
         if not sep or not key:
             raise UsageError(f'{flag} {item!r}: expected KEY=VALUE, e.g. '
                              f'{example}')
-        options[key] = DictAction._parse_iterable(value)
-    return options
+    namespace = argparse.Namespace()
+    DictAction(option_strings=[flag], dest='options')(None, namespace, items)
+    return namespace.options
 
 
 def _child_keys(node) -> List[str]:
