@@ -69,7 +69,7 @@ def layout_of(data_cfg) -> str:
 
 
 @pytest.fixture(scope='session')
-def synthetic_root(tmp_path_factory) -> Callable[[str], str]:
+def layout_root(tmp_path_factory) -> Callable[[str], str]:
     """Data root of a layout, written (4 images per split) on first use."""
     roots = {}
 
@@ -128,11 +128,11 @@ def test_model_builds_for_its_dataset(config):
 
 @pytest.mark.parametrize('split', ['train', 'val', 'test'])
 @pytest.mark.parametrize('config', CONFIGS)
-def test_dataset_builds_and_its_pipeline_runs(config, split, synthetic_root):
+def test_dataset_builds_and_its_pipeline_runs(config, split, layout_root):
     cfg = load_config(config)
     data_cfg = cfg.data[split]
     layout = layout_of(data_cfg)
-    data_cfg.data_root = synthetic_root(layout)
+    data_cfg.data_root = layout_root(layout)
     dataset = build_dataset(data_cfg, dict(test_mode=split != 'train'))
     assert len(dataset) == NUM_IMAGES
     # evaluation reads the labels as the layout stores them

@@ -16,7 +16,15 @@ from mmseg.models.decode_heads.cac_head import (
 from mmseg.models.losses.cac_diagnostics import DIAGNOSTICS
 from mmseg.registry import MODELS
 from mmseg.utils import load_weights
-from tests.helpers import metas, tiny_fcn, tiny_ocrnet, tiny_segformer
+from tests.helpers import (
+    grads,
+    metas,
+    reaches,
+    tiny_fcn,
+    tiny_ocrnet,
+    tiny_segformer,
+    untouched,
+)
 
 NUM_CLASSES = 4
 CAC = dict(proj_channel=16, weight=1.5)
@@ -59,20 +67,6 @@ def batch(n: int = 2, size: int = 64):
     img = torch.randn(n, 3, size, size)
     gt = torch.randint(0, NUM_CLASSES, (n, 1, size, size))
     return img, metas(n, size, size), gt
-
-
-def grads(loss: torch.Tensor, module: nn.Module) -> list:
-    return torch.autograd.grad(loss, list(module.parameters()),
-                               retain_graph=True, allow_unused=True)
-
-
-def reaches(loss, module) -> bool:
-    return any(g is not None and bool(g.abs().sum() > 0)
-               for g in grads(loss, module))
-
-
-def untouched(loss, module) -> bool:
-    return all(g is None for g in grads(loss, module))
 
 
 HEADS = ['fcn', 'segformer', 'ocrnet']
