@@ -49,7 +49,7 @@ class EditableWheel(editable_wheel):
     """setuptools' editable wheel, installing ``data_files`` as the wheel
     does: setuptools asks the distribution for ``has_data``, a method it
     does not have (it has ``has_data_files``), so it would skip them.
-    ``tests/test_compat/test_mmcv_finder.py`` checks the installed file."""
+    ``tests/test_compat/test_finder.py`` checks the installed file."""
 
     def _run_install(self, category: str):
         if category == 'data' and self.distribution.has_data_files():
