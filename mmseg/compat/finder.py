@@ -91,6 +91,7 @@ NAMES: Dict[str, Dict[str, str]] = {
         'DistEvalHook': 'mmseg.core.evaluation.eval_hooks:DistEvalHook',
         'force_fp32': _COMPAT + 'fp16:force_fp32',
         'auto_fp16': _COMPAT + 'fp16:auto_fp16',
+        'wrap_fp16_model': _COMPAT + 'fp16:wrap_fp16_model',
         'obj_from_dict': _COMPAT + 'mmcv_runner:obj_from_dict',
         **{n: _COMPAT + 'legacy_runner:' + n for n in (
             'BaseRunner', 'EpochBasedRunner', 'IterBasedRunner',
