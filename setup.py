@@ -1,8 +1,11 @@
 """Install with ``pip install -e .`` (add ``[tests]`` for the test tools)."""
+import os
 import re
+import sysconfig
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.editable_wheel import editable_wheel
 
 HERE = Path(__file__).parent
 # The toolbox relies on a few mmengine behaviours beyond its public hook API
@@ -33,15 +36,40 @@ def read_version() -> str:
     return re.search(r"__version__ = '([^']+)'", text).group(1)
 
 
+# Runs mmseg/compat/finder.py (standard library only) at interpreter start,
+# so that the mmcv 1.x names import even before mmseg (docs/compatibility.md).
+# A data file at site-packages' path relative to the prefix: pip installs it
+# there for `pip install .` and for `pip install -e .` alike.
+PTH = 'mmseg_mmcv_names.pth'
+SITE_PACKAGES = os.path.relpath(sysconfig.get_path('purelib'),
+                                sysconfig.get_path('data'))
+
+
+class EditableWheel(editable_wheel):
+    """setuptools' editable wheel, installing ``data_files`` as the wheel
+    does: setuptools asks the distribution for ``has_data``, a method it
+    does not have (it has ``has_data_files``), so it would skip them.
+    ``tests/test_compat/test_finder.py`` checks the installed file."""
+
+    def _run_install(self, category: str):
+        if category == 'data' and self.distribution.has_data_files():
+            self.run_command('install_data')
+            return
+        super()._run_install(category)
+
+
 setup(
     name='mmseg-cac',
+    data_files=[(SITE_PACKAGES, [PTH])],
+    cmdclass={'editable_wheel': EditableWheel},
     version=read_version(),
     description='CAC: Confidence-Aware Contrastive Learning for Semantic '
     'Segmentation, on an MMSegmentation 0.28 compatible toolbox',
     long_description=(HERE / 'README.md').read_text(encoding='utf-8'),
     long_description_content_type='text/markdown',
     python_requires='>=3.8',
-    packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
+    packages=find_packages(exclude=('configs', 'tools', 'tests', 'tests.*',
+                                    'docs')),
     include_package_data=True,
     install_requires=runtime_requirements(),
     extras_require={

@@ -8,8 +8,8 @@ Without --out-file the drawing opens in a matplotlib window.
 import argparse
 
 from mmseg.apis import inference_segmentor, init_segmentor, show_result_pyplot
+from mmseg.cli import run_cli
 from mmseg.core.evaluation import get_palette
-from mmseg.utils.cli import run_cli
 
 
 def parse_args(argv=None):

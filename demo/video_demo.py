@@ -12,8 +12,8 @@ import argparse
 import cv2
 
 from mmseg.apis import inference_segmentor, init_segmentor
+from mmseg.cli import UsageError, run_cli
 from mmseg.core.evaluation import get_palette
-from mmseg.utils.cli import UsageError, run_cli
 
 
 def parse_args(argv=None):

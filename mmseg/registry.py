@@ -67,21 +67,7 @@ def _checked_build(cfg, registry, default_args=None):
 def _checked_model_build(cfg, registry, default_args=None):
     for item in cfg if isinstance(cfg, list) else [cfg]:
         check_type(item, registry)
-    if isinstance(cfg, dict) and 'cac' in cfg:  # CAC on any decode head
-        from mmseg.models.decode_heads.cac_head import build_cac_head
-        return build_cac_head(
-            cfg, lambda c: build_model_from_cfg(c, registry, default_args))
-    model = build_model_from_cfg(cfg, registry, default_args)
-    check_cac_losses = getattr(model, 'check_cac_losses', None)
-    if check_cac_losses is not None:
-        check_cac_losses()
-    return model
-
-
-def _dataset_build(cfg, registry, default_args=None):
-    """0.28 dataset configs (lists, ``RepeatDataset``, list-valued dirs)."""
-    from mmseg.datasets.builder import build_dataset
-    return build_dataset(cfg, default_args)
+    return build_model_from_cfg(cfg, registry, default_args)
 
 
 def _registry(name, parent, location, build_func=_checked_build):
@@ -91,13 +77,12 @@ def _registry(name, parent, location, build_func=_checked_build):
 
 MODELS = _registry('model', ENGINE_MODELS, 'mmseg.models',
                    _checked_model_build)
-DATASETS = _registry('dataset', ENGINE_DATASETS, 'mmseg.datasets',
-                     _dataset_build)
+DATASETS = _registry('dataset', ENGINE_DATASETS, 'mmseg.datasets')
 TRANSFORMS = _registry('transform', ENGINE_TRANSFORMS, 'mmseg.datasets')
 DATA_SAMPLERS = _registry('data sampler', ENGINE_DATA_SAMPLERS,
                           'mmseg.datasets')
 FUNCTIONS = _registry('function', ENGINE_FUNCTIONS, 'mmseg.datasets')
-METRICS = _registry('metric', ENGINE_METRICS, 'mmseg.core.evaluation')
+METRICS = _registry('metric', ENGINE_METRICS, 'mmseg.engine')
 HOOKS = _registry('hook', ENGINE_HOOKS, 'mmseg.engine')
 LOOPS = _registry('loop', ENGINE_LOOPS, 'mmseg.engine')
 PARAM_SCHEDULERS = _registry('parameter scheduler', ENGINE_PARAM_SCHEDULERS,

@@ -35,3 +35,13 @@ def synthetic_root(tmp_path_factory) -> Path:
 def _deterministic_torch():
     torch.manual_seed(0)
     yield
+
+
+@pytest.fixture(scope='session')
+def reference(synthetic_root, tmp_path_factory) -> dict:
+    """Final weights of the uninterrupted reference training run, trained
+    once per pytest run (per xdist worker) for the resume tests."""
+    from tests.runs import final_weights, resume_train_cmd, run_tool
+    work_dir = tmp_path_factory.mktemp('uninterrupted')
+    run_tool(resume_train_cmd(work_dir, synthetic_root))
+    return final_weights(work_dir)

@@ -1,7 +1,11 @@
-"""Tiny model configs and figure checks shared by the tests."""
+"""Tiny model configs, gradient checks, CAC loss inputs and figure checks
+shared by the tests."""
 import copy
 
 import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 NORM = dict(type='BN', requires_grad=True)
 HR_CHANNELS = [8, 16, 32, 64]
@@ -103,3 +107,40 @@ def read_show_figure(figure: np.ndarray, gt: np.ndarray, palette) -> dict:
                 panels=(figure[top:top + height, :width],
                         figure[top:top + height, width:2 * width]),
                 legend_colors=colors - {(255, 255, 255), (0, 0, 0)})
+
+
+def grads(loss: torch.Tensor, module: nn.Module) -> list:
+    """Gradients of ``loss`` w.r.t. ``module``'s parameters (None: unused)."""
+    return list(torch.autograd.grad(loss, list(module.parameters()),
+                                    retain_graph=True, allow_unused=True))
+
+
+def reaches(loss: torch.Tensor, module: nn.Module) -> bool:
+    """Some parameter of ``module`` gets a non-zero gradient."""
+    return any(g is not None and bool(g.abs().sum() > 0)
+               for g in grads(loss, module))
+
+
+def untouched(loss: torch.Tensor, module: nn.Module) -> bool:
+    """No parameter of ``module`` is on ``loss``'s graph."""
+    return all(g is None for g in grads(loss, module))
+
+
+def random_case(b, c, h, w, scale, num_present, d=8, seed=0):
+    """CAC loss inputs: logits agreeing with the labels about half of the
+    time, labels at ``scale`` times the size with ~10% ignored."""
+    g = torch.Generator().manual_seed(seed)
+    present = torch.randperm(c, generator=g)[:num_present]
+    label = present[torch.randint(0, num_present, (b, h * scale,
+                                                   w * scale), generator=g)]
+    label[torch.rand(label.shape, generator=g) < 0.1] = 255
+    predict = torch.randn(b, c, h, w, generator=g)
+    # make the prediction agree with the label about half of the time
+    small = F.interpolate(label[:, None].float(), size=(h, w),
+                          mode='nearest')[:, 0].long()
+    agree = (torch.rand(b, h, w, generator=g) < 0.5) & (small < c)
+    onehot = F.one_hot(small.clamp(max=c - 1), c).permute(0, 3, 1, 2)
+    predict = predict + 4 * onehot * agree[:, None]
+    feature_map = torch.randn(b, d, h, w, generator=g)
+    weight_logit = torch.randn(b, c, h, w, generator=g)
+    return predict, feature_map, label, weight_logit

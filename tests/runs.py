@@ -1,10 +1,14 @@
 """Helpers for tests that run the real tools on tiny synthetic data."""
+import glob
 import importlib.util
+import json
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import torch
 
 from tests.conftest import REPO_ROOT
 
@@ -57,3 +61,56 @@ def run_tool(args, check=True, timeout=600, env=None):
                              f'({result.returncode}):\n{result.stdout[-3000:]}'
                              f'\n{result.stderr[-3000:]}')
     return result
+
+
+def json_log(work_dir) -> list:
+    """Records of the work dir's 0.28 JSON log."""
+    (path, ) = glob.glob(os.path.join(work_dir, '*.log.json'))
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def start(cmd, log=None) -> subprocess.Popen:
+    """Start a repository script in its own process group (so that a test
+    can signal all of it), output to ``log`` (default: dropped)."""
+    env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()),
+               PATH=f'{Path(sys.executable).parent}:{os.environ["PATH"]}')
+    return subprocess.Popen(
+        cmd, cwd=REPO_ROOT, env=env,
+        stdout=subprocess.DEVNULL if log is None else log,
+        stderr=subprocess.DEVNULL if log is None else subprocess.STDOUT,
+        start_new_session=True)
+
+
+# the resumable reference run of tests/test_reliability (conftest.reference)
+RESUME_ITERS = 8
+
+
+def resume_options(root, workers=0) -> list:
+    """--cfg-options of the reference run: a checkpoint every iteration."""
+    return small_run_options(root, RESUME_ITERS, **{
+        'checkpoint_config.interval': 1,
+        'checkpoint_config.max_keep_ckpts': 2,
+        'custom_hooks.0.start_iter': 3,
+        'data.workers_per_gpu': workers})
+
+
+def resume_train_cmd(work_dir, root, workers=0, config=QUICK_CAC) -> list:
+    """The reference run's command, auto-resuming from ``work_dir``."""
+    return ['python', 'tools/train.py', config, '--work-dir',
+            str(work_dir), '--no-validate', '--seed', '0', '--deterministic',
+            '--auto-resume', *resume_options(root, workers)]
+
+
+def final_weights(work_dir: Path) -> dict:
+    """The state dict of the reference run's last checkpoint."""
+    checkpoint = torch.load(work_dir / f'iter_{RESUME_ITERS}.pth',
+                            weights_only=True)
+    assert checkpoint['meta']['iter'] == RESUME_ITERS
+    return checkpoint['state_dict']
+
+
+def assert_same_weights(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key

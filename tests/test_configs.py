@@ -99,7 +99,7 @@ def layout_of(data_cfg) -> Optional[str]:
 
 
 @pytest.fixture(scope='session')
-def synthetic_root(tmp_path_factory) -> Callable[[str], str]:
+def layout_root(tmp_path_factory) -> Callable[[str], str]:
     """Data root of a layout, written (4 images per split) on first use."""
     roots = {}
 
@@ -144,12 +144,12 @@ def num_views(aug: dict) -> int:
 
 @pytest.mark.parametrize('split', ['train', 'val', 'test'])
 @pytest.mark.parametrize('config', data_configs())
-def test_dataset_builds_and_its_pipeline_runs(config, split, synthetic_root):
+def test_dataset_builds_and_its_pipeline_runs(config, split, layout_root):
     cfg = load_config(config)
     wrapper = cfg.data[split]
     data_cfg = wrapper.get('dataset', wrapper)  # RepeatDataset
     layout = layout_of(data_cfg)
-    data_cfg.data_root = synthetic_root(layout)
+    data_cfg.data_root = layout_root(layout)
     repeated = build_dataset(wrapper, dict(test_mode=split != 'train'))
     assert len(repeated) == NUM_IMAGES * wrapper.get('times', 1)
     dataset = getattr(repeated, 'dataset', repeated)

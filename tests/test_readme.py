@@ -24,7 +24,7 @@ from unittest import mock
 
 import pytest
 
-from mmseg.utils.cli import load_config
+from mmseg.cli import load_config
 from tests.conftest import REPO_ROOT
 from tests.runs import (
     QUICK_CAC,

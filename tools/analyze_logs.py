@@ -24,7 +24,7 @@ import matplotlib
 matplotlib.use('Agg')  # headless: only files are written
 import matplotlib.pyplot as plt  # noqa: E402
 
-from mmseg.utils.cli import UsageError, run_cli  # noqa: E402
+from mmseg.cli import UsageError, run_cli  # noqa: E402
 
 
 def load_log(path: str) -> Dict[str, List[dict]]:

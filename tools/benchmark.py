@@ -18,10 +18,10 @@ from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from mmseg.apis import configure_aug_test, init_segmentor
+from mmseg.cli import UsageError, add_cfg_options, load_config, run_cli
 from mmseg.datasets import build_dataset
 from mmseg.datasets.collate import seg_collate
 from mmseg.utils.amp import amp_dtype
-from mmseg.utils.cli import UsageError, add_cfg_options, load_config, run_cli
 from mmseg.utils.profiling import timed_call
 
 WARMUP = 5

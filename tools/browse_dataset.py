@@ -14,9 +14,9 @@ import os.path as osp
 import mmcv
 import numpy as np
 
+from mmseg.cli import add_cfg_options, load_config, run_cli
 from mmseg.core.visualization import labelled_panels, overlay
 from mmseg.datasets import build_dataset
-from mmseg.utils.cli import add_cfg_options, load_config, run_cli
 
 SKIPPED = ('Normalize', 'DefaultFormatBundle', 'Collect', 'ImageToTensor',
            'ToTensor', 'Transpose')

@@ -13,8 +13,8 @@ import os.path as osp
 import mmengine
 import numpy as np
 
+from mmseg.cli import add_cfg_options, load_config, run_cli
 from mmseg.datasets import build_dataset
-from mmseg.utils.cli import add_cfg_options, load_config, run_cli
 
 
 def parse_args(argv=None):

@@ -17,14 +17,14 @@ import numpy as np
 import torch
 
 from mmseg.apis.deploy import ONNXRuntimeSegmentor
-from mmseg.datasets import build_dataset
-from mmseg.utils.cli import (
+from mmseg.cli import (
     UsageError,
     add_cfg_options,
     load_config,
     parse_cfg_options,
     run_cli,
 )
+from mmseg.datasets import build_dataset
 
 
 def parse_args(argv=None):

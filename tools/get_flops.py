@@ -16,9 +16,9 @@ import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.analysis.print_helper import complexity_stats_table
 
+from mmseg.cli import add_cfg_options, load_config, run_cli
 from mmseg.models import build_segmentor
-from mmseg.utils.checkpoint import cac_branch_keys
-from mmseg.utils.cli import add_cfg_options, load_config, run_cli
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 
 
 def cac_branches(model: torch.nn.Module) -> List[str]:

@@ -4,7 +4,7 @@
 """
 import argparse
 
-from mmseg.utils.cli import add_cfg_options, load_config, run_cli
+from mmseg.cli import add_cfg_options, load_config, run_cli
 
 
 def main(argv=None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from mmseg.utils.cli import run_cli
+from mmseg.cli import run_cli
 
 # what only resuming needs
 TRAINING_STATE = ('optimizer', 'param_schedulers', 'message_hub')

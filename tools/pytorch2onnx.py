@@ -9,7 +9,7 @@ import argparse
 
 from mmseg.apis import init_segmentor
 from mmseg.apis.deploy import export_onnx, max_logit_error, require_onnx
-from mmseg.utils.cli import (
+from mmseg.cli import (
     UsageError,
     add_cfg_options,
     load_config,

@@ -12,7 +12,7 @@ import torch
 
 from mmseg.apis import init_segmentor
 from mmseg.apis.deploy import TestLogits
-from mmseg.utils.cli import (
+from mmseg.cli import (
     add_cfg_options,
     load_config,
     run_cli,

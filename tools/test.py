@@ -15,7 +15,7 @@ import numpy as np
 from mmengine.dist import is_main_process
 
 from mmseg.apis import configure_aug_test, test_segmentor
-from mmseg.utils.cli import (
+from mmseg.cli import (
     UsageError,
     add_cfg_options,
     add_speed_options,

@@ -10,8 +10,7 @@ import sys
 
 from mmengine.dist import is_main_process, sync_random_seed
 
-from mmseg.utils import find_latest_checkpoint
-from mmseg.utils.cli import (
+from mmseg.cli import (
     add_cfg_options,
     add_speed_options,
     apply_speed_options,
@@ -21,6 +20,7 @@ from mmseg.utils.cli import (
     setup_launch,
     trust_from_args,
 )
+from mmseg.utils import find_latest_checkpoint
 
 
 def parse_args(argv=None):

@@ -11,6 +11,7 @@ from mmengine.config import Config
 from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.pipelines import Compose
 from mmseg.models import build_segmentor
+from mmseg.models.decode_heads.cac_head import drop_cac_branches
 from mmseg.utils import load_weights
 
 
@@ -35,7 +36,7 @@ def init_segmentor(config: Union[str, Config],
     model = build_segmentor(cfg.model)
     if checkpoint is not None:
         meta = load_weights(model, checkpoint, strict=True,
-                           for_test=True)
+                            drop=drop_cac_branches)
         model.CLASSES = meta.get('CLASSES')
         model.PALETTE = meta.get('PALETTE')
     model.cfg = cfg

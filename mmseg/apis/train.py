@@ -3,7 +3,8 @@ from typing import Optional
 
 from mmengine.config import Config
 
-from mmseg.engine.legacy_config import train_config
+from mmseg.datasets.samplers import SeededDataset
+from mmseg.engine.config_translation import train_config
 from mmseg.engine.runner import ResumableRunner
 
 
@@ -18,7 +19,7 @@ def build_train_runner(cfg: Config,
                        deterministic: bool = False) -> ResumableRunner:
     """The training runner of a 0.28 config, in one call.
 
-    Arguments as :func:`mmseg.engine.legacy_config.train_config`. The
+    Arguments as :func:`mmseg.engine.config_translation.train_config`. The
     runner seeds everything (``seed``) before it builds the model, so
     construction is reproducible too, as in 0.28.
     """
@@ -65,7 +66,6 @@ def train_segmentor(model,
     Returns:
         The runner, after training.
     """
-    from mmseg.datasets.samplers import SeededDataset
     if isinstance(dataset, (list, tuple)):
         dataset = dataset[0]
     resume_from = cfg.get('resume_from')

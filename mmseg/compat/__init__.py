@@ -1,37 +1,14 @@
 """mmcv 1.x names that MMSeg 0.28 code imports, on mmengine / mmcv 2.x.
 
-``import mmseg`` installs them (0.28 code always imports mmseg, or is loaded
-through ``custom_imports`` after it), so ``from mmcv.runner import
-force_fp32`` works once any ``mmseg`` module has been imported. Nothing that
-mmcv 2.x defines is replaced: missing attributes are added to existing mmcv
-modules, and module objects are registered in ``sys.modules`` only under
-names mmcv 2.x does not have (``mmcv.runner``, ``mmcv.parallel``,
-``mmcv.utils.parrots_wrapper``). See ``docs/compatibility.md``.
+:mod:`.finder` makes them importable lazily (``import mmseg`` installs it,
+and so does the ``.pth`` file of an installed package); the other modules
+hold the few 1.x implementations that mmengine has no equivalent for:
+``fp16`` (``force_fp32`` / ``auto_fp16``), ``legacy_runner`` (the 1.x
+runners), ``mmcv_runner`` (``obj_from_dict``), ``mmcv_parallel``
+(``DataContainer``, ``scatter``), ``mmcv_utils`` (``get_logger``) and
+``mmcls_models`` (``mmcls.ConvNeXt`` when mmcls is absent). Nothing else
+in the package imports this folder. See ``docs/compatibility.md``.
 """
-from . import (
-    mmcls_models,
-    mmcv_cnn,
-    mmcv_parallel,
-    mmcv_root,
-    mmcv_runner,
-    mmcv_utils,
-)
+from .finder import install
 
-_installed = False
-
-
-def install() -> None:
-    """Make the mmcv 1.x names importable (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    mmcv_root.install()
-    mmcv_utils.install()
-    mmcv_cnn.install()
-    mmcv_runner.install()
-    mmcv_parallel.install()
-    mmcls_models.install()
-    _installed = True
-
-
-install()
+__all__ = ['install']

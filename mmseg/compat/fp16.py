@@ -108,3 +108,16 @@ class _autocast_off:
     def __exit__(self, *exc):
         for ctx in reversed(self.contexts):
             ctx.__exit__(*exc)
+
+
+def wrap_fp16_model(model: torch.nn.Module) -> None:
+    """1.x's ``wrap_fp16_model`` on torch >= 1.6: sets ``fp16_enabled`` on
+    every module that has the attribute, so that its ``auto_fp16`` methods
+    cast; the weights stay float32 (mixed precision comes from autocast).
+
+    Args:
+        model: The model, changed in place.
+    """
+    for module in model.modules():
+        if hasattr(module, 'fp16_enabled'):
+            module.fp16_enabled = True

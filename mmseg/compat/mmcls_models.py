@@ -2,27 +2,15 @@
 (``custom_imports``, failures not allowed) for ``mmcls.ConvNeXt``, which
 this toolbox implements (``mmseg.models.backbones.convnext``).
 
-Only when mmcls is not installed, a finder at the end of ``sys.meta_path``
-answers ``mmcls``, ``mmcls.models`` and ``mmcls.registry``; loading
-``mmcls.models`` imports this toolbox's ConvNeXt and says so once in the
-log.
+Only when mmcls is not installed, the finder of :mod:`.finder` answers
+``mmcls``, ``mmcls.models`` and ``mmcls.registry`` with this loader;
+loading ``mmcls.models`` imports this toolbox's ConvNeXt and says so once
+in the log.
 """
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import sys
-
-MMCLS_INSTALLED = importlib.util.find_spec('mmcls') is not None
 
 
-class _MmclsAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    names = ('mmcls', 'mmcls.models', 'mmcls.registry')
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname not in self.names:
-            return None
-        return importlib.machinery.ModuleSpec(fullname, self,
-                                              is_package=True)
+class MmclsAliasLoader:
+    """Loads the stand-in ``mmcls`` modules."""
 
     def create_module(self, spec):
         return None
@@ -43,11 +31,3 @@ class _MmclsAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                   "type='mmcls.ConvNeXt' are mmseg's ConvNeXt "
                   '(mmseg.models.backbones.convnext, mmcls 0.x keys)',
                   logger='current')
-
-
-def install() -> None:
-    """Add the finder (idempotent; nothing when mmcls is installed)."""
-    if MMCLS_INSTALLED or any(isinstance(f, _MmclsAlias)
-                              for f in sys.meta_path):
-        return
-    sys.meta_path.append(_MmclsAlias())

@@ -1,5 +1,6 @@
-"""The ``mmcv.parallel`` module of 1.x: model wrappers, collate,
-``DataContainer`` and ``scatter``.
+"""``DataContainer`` and ``scatter`` of ``mmcv.parallel`` 1.x (the module
+itself is served by :mod:`.finder`; ``MMDataParallel`` is
+``mmseg.utils.legacy``'s).
 
 This project's batches are plain tensors and lists (``seg_collate``), so a
 ``DataContainer`` only appears where 0.28 code builds one itself;
@@ -9,41 +10,6 @@ device.
 from typing import Any, List, Sequence, Tuple
 
 import torch
-from mmengine.model import MMDistributedDataParallel, is_model_wrapper
-from torch.nn.parallel import DataParallel
-
-from ._register import add_module
-
-
-class MMDataParallel(DataParallel):
-    """0.28's single-process wrapper; also calls ``train_step``/``val_step``.
-
-    Without CUDA (``device_ids=None`` or CPU) it runs the module directly,
-    as mmcv 1.x did on the CPU.
-    """
-
-    def __init__(self, module: torch.nn.Module, device_ids=None, dim=0,
-                 **kwargs):
-        if not torch.cuda.is_available():
-            torch.nn.Module.__init__(self)
-            self.module = module
-            self.device_ids = []
-            self.dim = dim
-            return
-        super().__init__(module, device_ids=device_ids, dim=dim, **kwargs)
-
-    def forward(self, *args, **kwargs):
-        if not self.device_ids:
-            return self.module(*args, **kwargs)
-        return super().forward(*args, **kwargs)
-
-    def train_step(self, *args, **kwargs):
-        """The module's ``train_step``."""
-        return self.module.train_step(*args, **kwargs)
-
-    def val_step(self, *args, **kwargs):
-        """The module's ``val_step``."""
-        return self.module.val_step(*args, **kwargs)
 
 
 class DataContainer:
@@ -144,17 +110,3 @@ def scatter_kwargs(inputs: Any, kwargs: dict, target_gpus: Sequence[int],
     inputs = scatter(tuple(inputs) if inputs else (), target_gpus, dim)
     kwargs = scatter(kwargs or {}, target_gpus, dim)
     return tuple(inputs), tuple(kwargs)
-
-
-def _names() -> dict:
-    from mmseg.datasets.collate import seg_collate
-    return {'MMDataParallel': MMDataParallel,
-            'MMDistributedDataParallel': MMDistributedDataParallel,
-            'collate': seg_collate, 'is_module_wrapper': is_model_wrapper,
-            'DataContainer': DataContainer, 'scatter': scatter,
-            'scatter_kwargs': scatter_kwargs}
-
-
-def install() -> None:
-    """Register ``mmcv.parallel``."""
-    add_module('mmcv.parallel', _names(), __doc__)

@@ -2,7 +2,7 @@
 import copy
 import random
 from functools import partial
-from typing import Optional
+from typing import List, Optional
 
 import numpy as np
 import torch
@@ -12,42 +12,86 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from mmseg.registry import DATASETS, TRANSFORMS, check_type
 
+from .collate import seg_collate
+from .dataset_wrappers import (
+    ConcatDataset,
+    MultiImageMixDataset,
+    RepeatDataset,
+)
+
 PIPELINES = TRANSFORMS
 
 _PER_DATASET_KEYS = ('img_dir', 'ann_dir', 'split')
+# wrappers whose ``dataset`` argument may itself be a 0.28 dataset config
+_WRAPPERS = ('RepeatDataset', 'MultiImageMixDataset', 'SeededDataset',
+             'mmseg.SeededDataset')
 
 
 def _is_seq(value) -> bool:
     return isinstance(value, (list, tuple))
 
 
-def _concat_dataset(cfg: dict, default_args: Optional[dict] = None):
-    """One dataset per entry of the list-valued ``img_dir`` / ``ann_dir`` /
+def _split_per_dataset(cfg: dict) -> List[dict]:
+    """One config per entry of the list-valued ``img_dir`` / ``ann_dir`` /
     ``split``; scalar values are shared by all of them."""
-    from .dataset_wrappers import ConcatDataset
-    cfg = copy.deepcopy(cfg)
-    separate_eval = cfg.pop('separate_eval', True)
     lengths = {key: len(cfg[key]) for key in _PER_DATASET_KEYS
                if _is_seq(cfg.get(key))}
     if len(set(lengths.values())) != 1:
         raise ValueError(f'list-valued {sorted(lengths)} must have equal '
                          f'lengths, got {lengths}')
-    datasets = []
+    parts = []
     for i in range(next(iter(lengths.values()))):
         part = copy.deepcopy(cfg)
         for key in lengths:
             part[key] = cfg[key][i]
-        datasets.append(build_dataset(part, default_args))
-    return ConcatDataset(datasets, separate_eval)
+        parts.append(part)
+    return parts
+
+
+def expand_dataset_cfg(cfg) -> dict:
+    """Rewrite 0.28's dataset shorthand as explicit wrapper configs.
+
+    A list of configs becomes ``ConcatDataset(datasets=[...])``,
+    list-valued ``img_dir`` / ``ann_dir`` / ``split`` become a
+    ``ConcatDataset`` of one config per entry (``separate_eval`` goes to
+    the wrapper), and the ``dataset`` of ``RepeatDataset``,
+    ``MultiImageMixDataset`` and ``SeededDataset`` is expanded in turn. So
+    ``DATASETS.build`` of the result builds what 0.28's ``build_dataset``
+    built from ``cfg``. Pure: ``cfg`` is not changed.
+
+    Args:
+        cfg: A dataset config or a list of them.
+
+    Returns:
+        The expanded config.
+    """
+    if _is_seq(cfg):
+        return dict(type='ConcatDataset',
+                    datasets=[expand_dataset_cfg(c) for c in cfg])
+    cfg = copy.deepcopy(dict(cfg))
+    if cfg.get('type') in _WRAPPERS and isinstance(cfg.get('dataset'),
+                                                   (dict, list, tuple)):
+        cfg['dataset'] = expand_dataset_cfg(cfg['dataset'])
+    elif cfg.get('type') == 'ConcatDataset' and 'datasets' in cfg:
+        cfg['datasets'] = [
+            expand_dataset_cfg(c) if isinstance(c, dict) else c
+            for c in cfg['datasets']
+        ]
+    elif any(_is_seq(cfg.get(key)) for key in _PER_DATASET_KEYS):
+        separate_eval = cfg.pop('separate_eval', True)
+        return dict(type='ConcatDataset', datasets=_split_per_dataset(cfg),
+                    separate_eval=separate_eval)
+    return cfg
 
 
 def build_dataset(cfg, default_args: Optional[dict] = None) -> Dataset:
     """Build a dataset from a config (0.28 semantics).
 
     A list of configs gives a ``ConcatDataset``, ``type='RepeatDataset'``
-    repeats ``cfg['dataset']`` ``cfg['times']`` times, and list-valued
+    repeats ``cfg['dataset']`` ``cfg['times']`` times, list-valued
     ``img_dir`` / ``ann_dir`` / ``split`` give a ``ConcatDataset`` of one
-    dataset per entry.
+    dataset per entry, and ``MultiImageMixDataset`` builds its ``dataset``
+    config.
 
     Args:
         cfg: Dataset config(s).
@@ -56,14 +100,22 @@ def build_dataset(cfg, default_args: Optional[dict] = None) -> Dataset:
     Returns:
         The dataset.
     """
-    from .dataset_wrappers import ConcatDataset, RepeatDataset
     if _is_seq(cfg):
         return ConcatDataset([build_dataset(c, default_args) for c in cfg])
     if cfg['type'] == 'RepeatDataset':
         return RepeatDataset(build_dataset(cfg['dataset'], default_args),
                              cfg['times'])
+    if cfg['type'] == 'MultiImageMixDataset':
+        cfg = copy.deepcopy(dict(cfg))
+        cfg.pop('type')
+        return MultiImageMixDataset(
+            build_dataset(cfg.pop('dataset'), default_args), **cfg)
     if any(_is_seq(cfg.get(key)) for key in _PER_DATASET_KEYS):
-        return _concat_dataset(cfg, default_args)
+        cfg = copy.deepcopy(dict(cfg))
+        separate_eval = cfg.pop('separate_eval', True)
+        return ConcatDataset([build_dataset(part, default_args)
+                              for part in _split_per_dataset(cfg)],
+                             separate_eval)
     check_type(cfg, DATASETS)
     return build_from_cfg(cfg, DATASETS, default_args)
 
@@ -113,7 +165,6 @@ def build_dataloader(dataset: Dataset,
     Returns:
         The data loader.
     """
-    from .collate import seg_collate
     rank, world_size = get_dist_info()
     if dist:
         sampler_seed = sync_random_seed() if seed is None else seed

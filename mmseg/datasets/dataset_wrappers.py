@@ -14,6 +14,12 @@ from mmseg.registry import DATASETS, TRANSFORMS
 from mmseg.utils.errors import InvalidArgumentError
 
 
+def _built(dataset):
+    """A dataset, built with ``DATASETS`` when given as a config (one that
+    :func:`~mmseg.datasets.builder.expand_dataset_cfg` has expanded)."""
+    return DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+
+
 @DATASETS.register_module()
 class ConcatDataset(TorchConcatDataset):
     """Datasets one after another, evaluated together or separately.
@@ -22,13 +28,15 @@ class ConcatDataset(TorchConcatDataset):
     what :meth:`pre_eval` and :meth:`format_results` expect.
 
     Args:
-        datasets: The datasets; ``CLASSES`` and ``PALETTE`` are the first's.
+        datasets: The datasets (or their configs); ``CLASSES`` and
+            ``PALETTE`` are the first's.
         separate_eval: Evaluate each dataset on its own (keys get a
             ``'<dataset index>_'`` prefix) instead of all together.
     """
 
     def __init__(self, datasets: Sequence[Dataset],
                  separate_eval: bool = True):
+        datasets = [_built(dataset) for dataset in datasets]
         super().__init__(datasets)
         if not isinstance(separate_eval, bool):
             raise TypeError(f'separate_eval must be True or False, got '
@@ -139,11 +147,12 @@ class RepeatDataset:
     """``dataset`` repeated ``times`` times (fewer epoch restarts).
 
     Args:
-        dataset: The dataset to repeat.
+        dataset: The dataset to repeat (or its config).
         times: Number of repeats.
     """
 
     def __init__(self, dataset: Dataset, times: int):
+        dataset = _built(dataset)
         self.dataset = dataset
         self.times = times
         self.CLASSES = dataset.CLASSES
@@ -168,8 +177,8 @@ class MultiImageMixDataset:
     at those indexes as ``results['mix_results']`` (removed afterwards).
 
     Args:
-        dataset: The dataset whose samples are mixed; its own pipeline runs
-            first.
+        dataset: The dataset whose samples are mixed (or its config); its own
+            pipeline runs first.
         pipeline: Transform configs run on every sample.
         skip_type_keys: Transform types to skip (e.g. in the last epochs).
     """
@@ -188,6 +197,7 @@ class MultiImageMixDataset:
             self.pipeline_types.append(transform['type'])
             self.pipeline.append(TRANSFORMS.build(transform))
         self.update_skip_type_keys(skip_type_keys)
+        dataset = _built(dataset)
         self.dataset = dataset
         self.CLASSES = dataset.CLASSES
         self.PALETTE = dataset.PALETTE

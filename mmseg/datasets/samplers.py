@@ -10,14 +10,19 @@ would, without loading the skipped batches.
 """
 import itertools
 import random
+import signal
 from typing import Iterator, Optional, Tuple, Union
 
 import numpy as np
 import torch
-from mmengine.dist import get_dist_info, sync_random_seed
+from mmengine.dataset import worker_init_fn as seed_worker
+from mmengine.dist import get_dist_info, get_rank, sync_random_seed
 from torch.utils.data import Dataset, Sampler
 
-from mmseg.registry import DATA_SAMPLERS, DATASETS
+from mmseg.registry import DATA_SAMPLERS, DATASETS, FUNCTIONS
+from mmseg.utils.errors import STOP_SIGNALS
+
+from .builder import build_dataset
 
 
 def sample_seed(run_seed: int, position: int) -> int:
@@ -78,8 +83,7 @@ class SeededDataset(Dataset):
     """
 
     def __init__(self, dataset: Union[Dataset, dict]):
-        if isinstance(dataset, dict):
-            from .builder import build_dataset
+        if isinstance(dataset, (dict, list)):
             dataset = build_dataset(dataset)
         self.dataset = dataset
 
@@ -97,3 +101,28 @@ class SeededDataset(Dataset):
         if name == 'dataset':  # not set yet (e.g. while unpickling)
             raise AttributeError(name)
         return getattr(self.dataset, name)
+
+
+@FUNCTIONS.register_module()
+def training_worker_init(worker_id: int, num_workers: int,
+                         seed: Optional[int],
+                         rank: Optional[int] = None) -> None:
+    """Start of a data loader worker during training.
+
+    Seeds it as mmengine does, and makes it ignore SIGINT and SIGTERM:
+    Ctrl-C reaches the whole foreground process group, and Slurm signals
+    every process of a job, but the workers must outlive the main process's
+    save; it shuts them down through their queues afterwards (and a worker
+    whose main process is gone exits by itself).
+
+    Args:
+        worker_id, num_workers: As the data loader gives them.
+        seed: Run seed (None: no seeding).
+        rank: Process rank (default: this process's).
+    """
+    if rank is None:
+        rank = get_rank()
+    if seed is not None:
+        seed_worker(worker_id, num_workers, rank, seed)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)

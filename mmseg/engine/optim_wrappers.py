@@ -30,16 +30,12 @@ class SkipNonFiniteMixin:
             self.zero_grad(**(zero_kwargs or {}))
 
 
-# the second name is the one before the Seg prefix was dropped
-@OPTIM_WRAPPERS.register_module(
-    name=['SkipNonFiniteOptimWrapper', 'SegOptimWrapper'])
+@OPTIM_WRAPPERS.register_module()
 class SkipNonFiniteOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
     """``OptimWrapper`` that skips non-finite steps."""
 
 
-# the second name is the one before the Seg prefix was dropped
-@OPTIM_WRAPPERS.register_module(
-    name=['SkipNonFiniteAmpOptimWrapper', 'SegAmpOptimWrapper'])
+@OPTIM_WRAPPERS.register_module()
 class SkipNonFiniteAmpOptimWrapper(SkipNonFiniteMixin, OptimWrapper):
     """Mixed precision training on the device of the parameters.
 

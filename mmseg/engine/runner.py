@@ -12,7 +12,7 @@ from mmseg.models.builder import fall_back_from_sync_bn
 from mmseg.utils.checkpoint import check_matches
 
 from .console import install_filters
-from .hooks.cac_memory_hook import CACMemoryStateHook
+from .hooks.cac_hooks import CACMemoryStateHook
 from .hooks.stop_on_signal_hook import StopOnSignalHook
 from .rng import set_rng_state
 from .speed import apply_speed_settings

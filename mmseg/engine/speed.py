@@ -77,12 +77,7 @@ def apply_speed_settings(model: nn.Module, compile=None,
         options = compile_options(compile)
         model.extract_feat = CompiledOrEager(model.extract_feat,
                                              'the backbone', options)
-        for name in ('decode_head', 'auxiliary_head'):
-            heads = getattr(model, name, None)
-            if heads is None:
-                continue
-            for head in heads if isinstance(heads, nn.ModuleList) \
-                    else [heads]:
-                head.forward = CompiledOrEager(
-                    head.forward, type(head).__name__, options)
+        for head in model.heads():
+            head.forward = CompiledOrEager(head.forward, type(head).__name__,
+                                           options)
     return model

@@ -7,6 +7,8 @@ from mmengine.model import revert_sync_batchnorm
 
 from mmseg.registry import MODELS
 
+from .decode_heads.cac_head import build_cac_head
+
 __all__ = ['MODELS', 'BACKBONES', 'NECKS', 'HEADS', 'LOSSES', 'SEGMENTORS']
 
 BACKBONES = MODELS
@@ -27,8 +29,19 @@ def build_neck(cfg: dict) -> nn.Module:
 
 
 def build_head(cfg: dict) -> nn.Module:
-    """Build a decode or auxiliary head."""
-    return HEADS.build(cfg)
+    """Build a decode or auxiliary head.
+
+    A ``cac`` key in ``cfg`` adds CAC's branches to any head
+    (:func:`~mmseg.models.decode_heads.cac_head.build_cac_head`); a CAC loss
+    on a head without them is refused here.
+    """
+    if isinstance(cfg, dict) and 'cac' in cfg:
+        return build_cac_head(cfg, HEADS.build)
+    head = HEADS.build(cfg)
+    check_cac_losses = getattr(head, 'check_cac_losses', None)
+    if check_cac_losses is not None:
+        check_cac_losses()
+    return head
 
 
 def build_loss(cfg: dict) -> nn.Module:

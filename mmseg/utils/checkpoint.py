@@ -14,23 +14,16 @@ that is not in the torch hub cache fails with the path to put the file at.
 import os
 import os.path as osp
 import pickle
-import re
 import zipfile
-from typing import Iterable, List
+from typing import Callable, Optional
 
 import numpy as np
 import torch
-from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader, get_external_models
 
 from .misc import checkpoint_readable
 
 TRUST_ENV = 'MMSEG_TRUST_CHECKPOINT'
-# ``decode_head.proj.0.*``, ``decode_head.1.weight_branch.*``, PSAHead's
-# ``cac_proj.*`` (its own ``proj.conv.*`` is a 0.28 layer, not CAC's), ...
-_CAC_BRANCH_KEY = re.compile(
-    r'^(decode_head|auxiliary_head)(\.\d+)?\.'
-    r'(proj\.\d+|cac_proj|weight_branch)\.')
 _trusted = False
 
 
@@ -162,31 +155,6 @@ def state_dict_mismatch(model: torch.nn.Module, state: dict) -> tuple:
     return missing, unexpected, shapes
 
 
-def cac_branch_keys(keys: Iterable[str]) -> List[str]:
-    """The state-dict keys of CAC's training branches (``proj``,
-    ``weight_branch``) under a decode or auxiliary head."""
-    return [k for k in keys if _CAC_BRANCH_KEY.match(k)]
-
-
-def drop_cac_branches(model: torch.nn.Module, state: dict,
-                      filename: str) -> dict:
-    """``state`` without CAC's branches when ``model`` has none.
-
-    Only the segmentation branch runs at test time, so a CAC checkpoint
-    tests under its plain config; the dropped keys are logged.
-    """
-    own = model.state_dict()
-    dropped = cac_branch_keys(k for k in state if k not in own)
-    if not dropped:
-        return state
-    heads = sorted({re.split(r'\.(?:cac_)?proj\.|\.weight_branch\.', k)[0]
-                    for k in dropped})
-    print_log(f'{filename}: {len(dropped)} keys of CAC training branches '
-              f'({", ".join(heads)}: proj, weight_branch) are not used by '
-              'this model and are dropped', logger='current')
-    return {k: v for k, v in state.items() if k not in set(dropped)}
-
-
 def check_matches(model: torch.nn.Module, checkpoint: dict, filename: str,
                   strict: bool) -> None:
     """Raise a one-line ``ValueError`` if ``checkpoint`` does not fit.
@@ -211,7 +179,9 @@ def check_matches(model: torch.nn.Module, checkpoint: dict, filename: str,
 
 
 def load_weights(model: torch.nn.Module, filename: str,
-                 strict: bool = True, for_test: bool = False) -> dict:
+                 strict: bool = True,
+                 drop: Optional[Callable[[torch.nn.Module, dict, str],
+                                         dict]] = None) -> dict:
     """Load a checkpoint's weights into ``model``.
 
     Args:
@@ -219,8 +189,10 @@ def load_weights(model: torch.nn.Module, filename: str,
         filename: Path, URL or ``open-mmlab://`` name.
         strict: Raise on any missing, unexpected or mis-shaped key (else
             only when nothing matches, and load what fits).
-        for_test: The model only predicts: CAC's training branches of the
-            checkpoint are dropped if the model has none.
+        drop: ``drop(model, state, filename)`` returns the state without
+            what the model does not use, before the check; e.g.
+            ``mmseg.models.decode_heads.cac_head.drop_cac_branches`` when
+            the model only predicts.
 
     Returns:
         The checkpoint's ``meta`` (empty if none).
@@ -228,8 +200,8 @@ def load_weights(model: torch.nn.Module, filename: str,
     checkpoint = CheckpointLoader.load_checkpoint(filename,
                                                   map_location='cpu')
     state = _state_dict_of(checkpoint)
-    if for_test:
-        state = drop_cac_branches(model, state, filename)
+    if drop is not None:
+        state = drop(model, state, filename)
     check_matches(model, state, filename, strict)
     own = model.state_dict()
     model.load_state_dict({k: v for k, v in state.items()

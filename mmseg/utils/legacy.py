@@ -7,6 +7,7 @@ from typing import Optional
 
 import torch
 from mmengine.logging import MMLogger
+from torch.nn.parallel import DataParallel
 
 
 def get_root_logger(log_file: Optional[str] = None,
@@ -31,6 +32,37 @@ def get_device() -> str:
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
+class MMDataParallel(DataParallel):
+    """0.28's single-process wrapper; also calls ``train_step``/``val_step``.
+
+    Without CUDA (``device_ids=None`` or CPU) it runs the module directly,
+    as mmcv 1.x did on the CPU.
+    """
+
+    def __init__(self, module: torch.nn.Module, device_ids=None, dim=0,
+                 **kwargs):
+        if not torch.cuda.is_available():
+            torch.nn.Module.__init__(self)
+            self.module = module
+            self.device_ids = []
+            self.dim = dim
+            return
+        super().__init__(module, device_ids=device_ids, dim=dim, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        if not self.device_ids:
+            return self.module(*args, **kwargs)
+        return super().forward(*args, **kwargs)
+
+    def train_step(self, *args, **kwargs):
+        """The module's ``train_step``."""
+        return self.module.train_step(*args, **kwargs)
+
+    def val_step(self, *args, **kwargs):
+        """The module's ``val_step``."""
+        return self.module.val_step(*args, **kwargs)
+
+
 def build_dp(model: torch.nn.Module, device: str = 'cuda', dim: int = 0,
              *args, **kwargs) -> torch.nn.Module:
     """Wrap ``model`` for single-process use (0.28's ``build_dp``).
@@ -43,7 +75,6 @@ def build_dp(model: torch.nn.Module, device: str = 'cuda', dim: int = 0,
     Returns:
         An ``MMDataParallel``.
     """
-    from mmseg.compat.mmcv_parallel import MMDataParallel
     if device == 'cuda':
         model = model.cuda()
     elif device != 'cpu':

@@ -5,8 +5,7 @@ import math
 
 from mmseg.datasets.synthetic import generate_cityscapes
 from tests.conftest import REPO_ROOT
-from tests.runs import run_tool, small_run_options
-from tests.test_engine.test_end_to_end import json_log
+from tests.runs import json_log, run_tool, small_run_options
 
 CONFIG = 'tests/data/cac_style_head_config.py'
 MAX_ITERS = 2

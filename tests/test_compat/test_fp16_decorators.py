@@ -48,3 +48,16 @@ def test_auto_fp16_casts_only_on_an_fp16_enabled_module():
     head.fp16_enabled = True
     head.fc.half()
     assert head(x).dtype == torch.half
+
+
+def test_wrap_fp16_model_enables_auto_fp16_and_keeps_float_weights():
+    from mmcv.runner import wrap_fp16_model
+
+    class Half(torch.nn.Module):
+        fp16_enabled = False
+
+    model = torch.nn.Sequential(Half(), torch.nn.Linear(2, 2))
+    wrap_fp16_model(model)
+    assert model[0].fp16_enabled
+    assert not hasattr(model[1], 'fp16_enabled')
+    assert model[1].weight.dtype == torch.float32

@@ -17,7 +17,7 @@ from mmseg.core import (
     LearningRateDecayOptimizerConstructor,
     build_optimizer,
 )
-from mmseg.engine.legacy_config import optim_wrapper
+from mmseg.engine.config_translation import optim_wrapper
 from mmseg.models.backbones import MAE, BEiT, ConvNeXt
 from mmseg.registry import OPTIM_WRAPPER_CONSTRUCTORS
 

@@ -5,7 +5,7 @@ import glob
 import pytest
 from mmengine.config import Config
 
-from mmseg.engine import legacy_config as lc
+from mmseg.engine import config_translation as lc
 from mmseg.registry import (
     DATA_SAMPLERS,
     DATASETS,

@@ -1,6 +1,5 @@
 """The real tools, end to end, on tiny synthetic Cityscapes data."""
 import glob
-import json
 import os
 
 import mmengine
@@ -10,19 +9,13 @@ import torch
 from tests.runs import (
     QUICK_CAC,
     free_port,
+    json_log,
     run_tool,
     small_run_options,
 )
 
 # one worker runs the module, so its module fixture is made once
 pytestmark = pytest.mark.xdist_group('end_to_end')
-
-
-def json_log(work_dir) -> list:
-    """Records of the work dir's 0.28 JSON log."""
-    (path, ) = glob.glob(os.path.join(work_dir, '*.log.json'))
-    with open(path) as f:
-        return [json.loads(line) for line in f]
 
 
 @pytest.fixture(scope='module')

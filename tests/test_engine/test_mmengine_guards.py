@@ -98,3 +98,14 @@ def test_runner_save_checkpoint_keeps_the_arguments_the_hook_passes():
     for name in ('out_dir', 'filename', 'save_optimizer',
                  'save_param_scheduler', 'meta', 'by_epoch'):
         assert name in params, f'Runner.save_checkpoint lost {name!r}'
+
+
+def test_runner_keeps_the_train_loop_config_until_it_is_built():
+    # JsonLoggerHook reads runner._train_loop to tell a test run (None or
+    # an unbuilt config) from training without building the loop
+    import inspect
+
+    from mmengine.runner import Runner
+    assert '_train_loop' in Runner.__annotations__
+    assert 'self._train_loop = train_cfg' in inspect.getsource(
+        Runner.__init__)

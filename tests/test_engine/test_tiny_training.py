@@ -9,8 +9,7 @@ import mmengine
 import pytest
 
 from mmseg.datasets.synthetic import generate_ade20k, generate_cityscapes
-from tests.runs import run_tool
-from tests.test_engine.test_end_to_end import json_log
+from tests.runs import json_log, run_tool
 
 MAX_ITERS = 4
 # last warm-up iteration (0-based): the CAC loss is 0 at iterations 0..1,

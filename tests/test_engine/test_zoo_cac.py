@@ -18,11 +18,10 @@ from mmengine.config import Config
 
 from mmseg.datasets.synthetic import generate_ade20k, generate_cityscapes
 from mmseg.models import build_segmentor
-from mmseg.utils.checkpoint import cac_branch_keys
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 from tests.conftest import REPO_ROOT
 from tests.helpers import metas
-from tests.runs import free_port, run_tool
-from tests.test_engine.test_end_to_end import json_log
+from tests.runs import free_port, json_log, run_tool
 
 pytestmark = pytest.mark.xdist_group('zoo_cac')
 FAMILIES = ('deeplabv3', 'deeplabv3plus', 'pspnet', 'upernet', 'swin')

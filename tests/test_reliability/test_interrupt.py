@@ -4,7 +4,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,13 +11,17 @@ import pytest
 import torch
 
 from mmseg.utils.misc import checkpoint_readable
-from tests.conftest import REPO_ROOT
-from tests.runs import QUICK_CAC, free_port, run_tool, small_run_options
-from tests.test_reliability.test_resume_after_kill import (  # noqa: F401
-    MAX_ITERS,
+from tests.runs import (
+    QUICK_CAC,
     assert_same_weights,
     final_weights,
-    reference,
+    free_port,
+    run_tool,
+    small_run_options,
+    start,
+)
+from tests.runs import (
+    RESUME_ITERS as MAX_ITERS,
 )
 
 pytestmark = pytest.mark.xdist_group('resume_after_kill')
@@ -32,13 +35,6 @@ def run_options(root, max_iters, **extra):
     return small_run_options(root, max_iters, **{
         'checkpoint_config.interval': 100, 'custom_hooks.0.start_iter': 3,
         **extra})
-
-
-def start(cmd, log):
-    env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()),
-               PATH=f'{Path(sys.executable).parent}:{os.environ["PATH"]}')
-    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_for_iteration(proc, work_dir: Path, iteration: int) -> None:

@@ -2,71 +2,33 @@
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import torch
 
-from tests.conftest import REPO_ROOT
 from tests.runs import (
     QUICK_CAC,
     QUICK_CAC_MEMORY,
+    assert_same_weights,
+    final_weights,
     free_port,
     run_tool,
     small_run_options,
+    start,
+)
+from tests.runs import (
+    RESUME_ITERS as MAX_ITERS,
+)
+from tests.runs import (
+    resume_options as options,
+)
+from tests.runs import (
+    resume_train_cmd as train_cmd,
 )
 
 # one worker runs the module, so its module fixture is made once
 pytestmark = pytest.mark.xdist_group('resume_after_kill')
-
-MAX_ITERS = 8
-
-
-def options(root, workers=0):
-    return small_run_options(root, MAX_ITERS, **{
-        'checkpoint_config.interval': 1,
-        'checkpoint_config.max_keep_ckpts': 2,
-        'custom_hooks.0.start_iter': 3,
-        'data.workers_per_gpu': workers})
-
-
-def train_cmd(work_dir, root, workers=0, config=QUICK_CAC):
-    return ['python', 'tools/train.py', config, '--work-dir',
-            str(work_dir), '--no-validate', '--seed', '0', '--deterministic',
-            '--auto-resume', *options(root, workers)]
-
-
-def final_weights(work_dir: Path) -> dict:
-    checkpoint = torch.load(work_dir / f'iter_{MAX_ITERS}.pth',
-                            weights_only=True)
-    assert checkpoint['meta']['iter'] == MAX_ITERS
-    return checkpoint['state_dict']
-
-
-def assert_same_weights(a: dict, b: dict) -> None:
-    assert a.keys() == b.keys()
-    for key in a:
-        assert torch.equal(a[key], b[key]), key
-
-
-def start(cmd):
-    env = dict(os.environ, OMP_NUM_THREADS='1',
-               PATH=f'{Path(sys.executable).parent}:{os.environ["PATH"]}')
-    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-
-
-@pytest.fixture(scope='module')
-def reference(synthetic_root, tmp_path_factory):
-    work_dir = tmp_path_factory.mktemp('uninterrupted')
-    run_tool(train_cmd(work_dir, synthetic_root))
-    return final_weights(work_dir)
-
 
 def test_sigkill_at_random_moments_then_auto_resume(reference,
                                                     synthetic_root,

@@ -11,9 +11,9 @@ from mmengine.config import Config
 from PIL import Image
 
 from mmseg.apis import inference_segmentor, init_segmentor
+from mmseg.cli import UsageError
 from mmseg.datasets import CityscapesDataset
 from mmseg.models import build_segmentor
-from mmseg.utils.cli import UsageError
 from tests.conftest import REPO_ROOT
 from tests.helpers import read_show_figure
 from tests.runs import QUICK_CAC, load_tool, run_tool, small_run_options

@@ -126,7 +126,7 @@ def test_training_benchmark_compares_speed_settings(capsys):
 
 def test_compare_028_without_an_environment_says_how_to_build_one(
         tmp_path):
-    from mmseg.utils.cli import UsageError
+    from mmseg.cli import UsageError
     tool = load_tool('analysis/benchmark_train.py')
     missing = tmp_path / 'no_env'
     with pytest.raises(UsageError) as error:
@@ -141,7 +141,7 @@ def test_compare_028_without_an_environment_says_how_to_build_one(
 def test_compare_028_refuses_an_environment_that_is_not_028(capsys):
     import sys
 
-    from mmseg.utils.cli import UsageError
+    from mmseg.cli import UsageError
     tool = load_tool('analysis/benchmark_train.py')
     # this project's own venv: its mmseg is not 0.28.0 with mmcv 1.x
     with pytest.raises(UsageError, match='not mmseg 0.28.0 with mmcv 1.x'):

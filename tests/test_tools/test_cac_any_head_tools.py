@@ -9,12 +9,10 @@ import torch
 from mmengine.config import Config
 
 from mmseg.models import build_segmentor
-from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.models.decode_heads.cac_head import cac_branch_keys, plain_head_cfg
 from mmseg.registry import MODELS
-from mmseg.utils.checkpoint import cac_branch_keys
 from tests.conftest import REPO_ROOT
-from tests.runs import free_port, run_tool, small_run_options
-from tests.test_engine.test_end_to_end import json_log
+from tests.runs import free_port, json_log, run_tool, small_run_options
 
 pytestmark = pytest.mark.xdist_group('cac_any_head_tools')
 USER_CONFIG = 'docs/examples/cac_two_path_hr18tiny_synthetic_cityscapes.py'

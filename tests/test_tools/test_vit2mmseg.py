@@ -3,8 +3,8 @@ names and shapes (and DeiT's ``model`` wrapper)."""
 import pytest
 import torch
 
+from mmseg.cli import UsageError
 from mmseg.models.backbones import VisionTransformer
-from mmseg.utils.cli import UsageError
 from tests.runs import load_tool
 
 EMBED, LAYERS, PATCH, GRID = 8, 2, 4, 4

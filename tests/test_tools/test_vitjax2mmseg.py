@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+from mmseg.cli import UsageError
 from mmseg.models.backbones import VisionTransformer
-from mmseg.utils.cli import UsageError
 from tests.runs import load_tool
 
 EMBED, HEADS, LAYERS, PATCH, GRID = 8, 2, 3, 4, 2

@@ -38,13 +38,13 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
+from mmseg.cli import UsageError, load_config, run_cli
 from mmseg.engine import SkipNonFiniteAmpOptimWrapper
-from mmseg.engine.hooks.cac_hooks import iter_heads
+from mmseg.engine.hooks.cac_hooks import segmentor_of
 from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
 from mmseg.models.decode_heads.cac_head import plain_head_cfg
 from mmseg.registry import MODELS
-from mmseg.utils.cli import UsageError, load_config, run_cli
 from mmseg.utils.profiling import peak_memory_mib, timed_call
 
 
@@ -70,13 +70,15 @@ def crop_size(cfg: Config):
 def compute_full_projection(model) -> None:
     """Make the CAC heads compute the whole projection map, as before the
     projection's last conv ran at the anchors only."""
-    for head in iter_heads(model):
+    for head in segmentor_of(model).heads():
         if head.with_cac:
-            head.cac_forward_train = partial(_full_projection_losses, head)
+            head.train_losses = partial(_full_projection_losses, head)
 
 
 def _full_projection_losses(head, inputs, prev, gt_semantic_seg):
-    return head.cac_losses(*head.cac_outputs(inputs, *prev), gt_semantic_seg)
+    out = head.cac_outputs(inputs, *prev)
+    return head.losses(out.logits, gt_semantic_seg, out.confidence_logits,
+                       out.projection)
 
 
 def make_step(model_cfg: dict, cfg: Config, args, device,
@@ -226,7 +228,7 @@ def time_data_pipeline(cfg: Config, args) -> float:
     """Images per second of the training data loader alone."""
     from mmengine.runner import Runner
 
-    from mmseg.engine.legacy_config import split_dataloader
+    from mmseg.engine.config_translation import split_dataloader
     loader = Runner.build_dataloader(
         dict(split_dataloader(cfg, 'train', seed=0), batch_size=args.batch),
         seed=0)

@@ -33,7 +33,7 @@ import numpy as np
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from mmseg.utils.cli import UsageError, load_config, run_cli  # noqa: E402
+from mmseg.cli import UsageError, load_config, run_cli  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 RESULT_FILE = 'seed_result.json'

@@ -27,9 +27,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from mmengine.utils import mkdir_or_exist  # noqa: E402
 
 from mmseg.apis import init_segmentor  # noqa: E402
+from mmseg.cli import UsageError, run_cli  # noqa: E402
 from mmseg.core.visualization import colorize  # noqa: E402
 from mmseg.datasets import build_dataset  # noqa: E402
-from mmseg.utils.cli import UsageError, run_cli  # noqa: E402
 
 
 def cac_features(model, img: torch.Tensor):

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from mmengine.utils import mkdir_or_exist, scandir
 
-from mmseg.utils.cli import add_nproc_argument, run_tasks
+from mmseg.utils.converters import add_nproc_argument, run_tasks
 
 POLYGONS = '_polygons.json'
 SPLITS = ('train', 'val', 'test')

@@ -24,7 +24,7 @@ import numpy as np
 from mmengine.utils import mkdir_or_exist
 from PIL import Image
 
-from mmseg.utils.cli import add_nproc_argument, run_tasks
+from mmseg.utils.converters import add_nproc_argument, run_tasks
 
 SPLITS = ('train2017', 'val2017')
 # 0-based COCO ids that no class uses (COCO skips them).

@@ -29,7 +29,7 @@ import numpy as np
 from mmengine.utils import mkdir_or_exist
 from PIL import Image
 
-from mmseg.utils.cli import (
+from mmseg.utils.converters import (
     add_nproc_argument,
     load_mat_array,
     require_scipy,

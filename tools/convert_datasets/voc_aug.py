@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.utils import mkdir_or_exist, scandir
 
-from mmseg.utils.cli import (
+from mmseg.utils.converters import (
     add_nproc_argument,
     load_mat_array,
     require_scipy,

@@ -4,7 +4,7 @@
 """
 from collections import OrderedDict
 
-from mmseg.utils.cli import run_cli
+from mmseg.cli import run_cli
 from mmseg.utils.converter_io import StateDict, converter_main
 
 

@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import torch
 
-from mmseg.utils.cli import run_cli
+from mmseg.cli import run_cli
 from mmseg.utils.converter_io import StateDict, converter_main
 
 # MixFFN: Linear fc1 / fc2 become 1x1 convs at ffn.layers.0 / .4

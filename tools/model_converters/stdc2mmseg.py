@@ -2,7 +2,7 @@
 
     python tools/model_converters/stdc2mmseg.py SRC DST {STDC1,STDC2}
 """
-from mmseg.utils.cli import run_cli
+from mmseg.cli import run_cli
 from mmseg.utils.converter_io import StateDict, converter_main
 
 # ``features.n`` of the official network -> ``stages.<id>``

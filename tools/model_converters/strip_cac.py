@@ -12,8 +12,8 @@ import os.path as osp
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from mmseg.utils.checkpoint import cac_branch_keys
-from mmseg.utils.cli import UsageError, run_cli
+from mmseg.cli import UsageError, run_cli
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 
 
 def strip_cac(checkpoint: dict) -> tuple:

@@ -2,8 +2,8 @@
 
     python tools/model_converters/swin2mmseg.py SRC DST
 """
+from mmseg.cli import run_cli
 from mmseg.models.utils.swin_checkpoint import convert_official_swin
-from mmseg.utils.cli import run_cli
 from mmseg.utils.converter_io import converter_main
 
 

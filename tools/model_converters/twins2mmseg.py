@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import torch
 
-from mmseg.utils.cli import run_cli
+from mmseg.cli import run_cli
 from mmseg.utils.converter_io import StateDict, converter_main
 
 

@@ -13,7 +13,7 @@ from collections import OrderedDict
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from mmseg.utils.cli import UsageError, run_cli
+from mmseg.cli import UsageError, run_cli
 
 CLASSIFIER = ('head.', 'head_dist.', 'pre_logits.')
 # timm's names inside a block, in ours

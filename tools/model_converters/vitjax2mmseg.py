@@ -15,7 +15,7 @@ from typing import Dict
 import numpy as np
 import torch
 
-from mmseg.utils.cli import UsageError, run_cli
+from mmseg.cli import UsageError, run_cli
 
 ATTN = 'MultiHeadDotProductAttention_1'
 

@@ -11,7 +11,7 @@ import os.path as osp
 import tempfile
 from pathlib import Path
 
-from mmseg.utils.cli import UsageError, add_cfg_options, load_config, run_cli
+from mmseg.cli import UsageError, add_cfg_options, load_config, run_cli
 
 HANDLER = Path(__file__).with_name('mmseg_handler.py')
 

@@ -10,11 +10,10 @@ from .metrics import (
     pre_eval_to_metrics,
     total_intersect_and_union,
 )
-from .seg_metric import DatasetMetric
 
 __all__ = [
     'get_classes', 'get_palette', 'eval_metrics', 'f_score',
     'intersect_and_union', 'mean_dice', 'mean_fscore', 'mean_iou',
-    'pre_eval_to_metrics', 'total_intersect_and_union', 'DatasetMetric',
+    'pre_eval_to_metrics', 'total_intersect_and_union',
     'EvalHook', 'DistEvalHook'
 ]

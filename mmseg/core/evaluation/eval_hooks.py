@@ -6,6 +6,7 @@ With the mmengine runner the validation loop with ``DatasetMetric``
 (``evaluation = dict(interval=...)``) is the usual way; these hooks are for
 0.28 code that registers them itself.
 """
+import os.path as osp
 import warnings
 from typing import Optional
 
@@ -14,6 +15,8 @@ from mmengine.hooks import Hook
 from torch.utils.data import DataLoader
 
 from mmseg.registry import HOOKS
+
+from .test_loops import multi_gpu_test, single_gpu_test
 
 
 @HOOKS.register_module()
@@ -77,7 +80,6 @@ class EvalHook(Hook):
             self._do_evaluate(runner)
 
     def _test(self, runner) -> Optional[list]:
-        from mmseg.apis import single_gpu_test
         return single_gpu_test(runner.model, self.dataloader,
                                pre_eval=self.pre_eval)
 
@@ -110,12 +112,8 @@ class DistEvalHook(EvalHook):
         self.gpu_collect = gpu_collect
 
     def _test(self, runner) -> Optional[list]:
-        import os.path as osp
-
-        import mmseg.apis
         tmpdir = self.tmpdir or osp.join(runner.work_dir, '.eval_hook')
-        # looked up at call time, so that a patched multi_gpu_test is used
-        results = mmseg.apis.multi_gpu_test(
+        results = multi_gpu_test(
             runner.model, self.dataloader, tmpdir=tmpdir,
             gpu_collect=self.gpu_collect, pre_eval=self.pre_eval)
         return results if get_dist_info()[0] == 0 else None

@@ -1,12 +1,11 @@
 from .average_buffers_hook import AverageBuffersHook
 from .cac_hooks import (
+    CACMemoryStateHook,
     LossWeightFinalStopHook,
     LossWeightWarmupHook,
     ProjectHeadDetachWarmupHook,
-    iter_heads,
     iter_losses,
 )
-from .cac_memory_hook import CACMemoryStateHook
 from .checkpoint_hook import AtomicCheckpointHook
 from .data_stream_hook import ResumeDataStreamHook
 from .logger_hook import JsonLoggerHook
@@ -17,7 +16,7 @@ from .stop_on_signal_hook import StopOnSignalHook
 __all__ = [
     'AverageBuffersHook', 'CACMemoryStateHook',
     'LossWeightWarmupHook', 'LossWeightFinalStopHook',
-    'ProjectHeadDetachWarmupHook', 'iter_heads', 'iter_losses',
+    'ProjectHeadDetachWarmupHook', 'iter_losses',
     'AtomicCheckpointHook', 'JsonLoggerHook', 'ProgressBarHook',
     'ResumeDataStreamHook', 'NonFiniteLossHook',
     'StopOnSignalHook'

@@ -1,36 +1,36 @@
-"""Warm-up hooks of CAC, driven by the current iteration.
+"""CAC's training hooks: the warm-ups and the anchor memory's checkpoints.
 
-The original hooks flipped the loss weight once, at ``start_iter``; after a
-resume past that point the weight stayed wrong. Here the state is set before
-every training iteration from ``runner.iter`` alone, so a resumed run behaves
-exactly like an uninterrupted one. Iteration indices are 0-based, as in the
-original: the warm-up covers iterations ``0 .. start_iter``. Each hook is
-registered under its class name and, for the original configs, its 0.28
-snake_case name.
+The warm-up hooks set their state before every training iteration from
+``runner.iter`` alone, so a resumed run behaves exactly like an
+uninterrupted one. Iteration indices are 0-based, as in the original: the
+warm-up covers iterations ``0 .. start_iter``. Each hook is registered under
+its class name and, for the original configs, its 0.28 snake_case name.
+
+``CACMemoryStateHook`` stores the anchor memories (plain tensors outside
+the model's ``state_dict``, ``mmseg/models/losses/cac_memory.py``) under the
+checkpoint's ``cac_memory`` key, keyed by the loss module's name, so that a
+resumed run continues with exactly the memory it was killed with.
 """
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from mmseg.models.losses.cac_memory import CACMemory
 from mmseg.registry import HOOKS
 
+MEMORY_KEY = 'cac_memory'
 
-def iter_heads(model: nn.Module) -> Iterator[nn.Module]:
-    """Decode and auxiliary heads of a (possibly wrapped) segmentor."""
-    if is_model_wrapper(model):
-        model = model.module
-    for attr in ('decode_head', 'auxiliary_head'):
-        heads = getattr(model, attr, None)
-        if heads is None:
-            continue
-        yield from heads if isinstance(heads, nn.ModuleList) else [heads]
+
+def segmentor_of(model: nn.Module) -> nn.Module:
+    """The segmentor inside a model wrapper (or ``model`` itself)."""
+    return model.module if is_model_wrapper(model) else model
 
 
 def iter_losses(model: nn.Module, names: Sequence[str]) -> Iterator:
     """Loss modules of every head whose ``loss_name`` is in ``names``."""
-    for head in iter_heads(model):
+    for head in segmentor_of(model).heads():
         losses = head.loss_decode
         for loss in losses if isinstance(losses, nn.ModuleList) else [losses]:
             if loss.loss_name in names:
@@ -123,10 +123,47 @@ class ProjectHeadDetachWarmupHook(Hook):
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
         detach = runner.iter <= self.start_iter
-        for head in iter_heads(runner.model):
+        for head in segmentor_of(runner.model).heads():
             if getattr(head, 'with_cac', False):
                 if head.project_detach != detach:
                     state = 'detached' if detach else 'attached'
                     runner.logger.info(f'projection input {state} from '
                                        f'iteration {runner.iter + 1}')
                 head.project_detach = detach
+
+
+def named_memories(model: nn.Module) -> Iterator[Tuple[str, CACMemory]]:
+    """(module name, memory) of every loss of ``model`` that has one."""
+    for name, module in segmentor_of(model).named_modules():
+        memory = getattr(module, 'memory', None)
+        if isinstance(memory, CACMemory):
+            yield name, memory
+
+
+@HOOKS.register_module()
+class CACMemoryStateHook(Hook):
+    """``checkpoint['cac_memory']``: the memories, restored on resume.
+
+    Loading weights only (``load_from``, fine-tuning) leaves the memories
+    empty, like the optimizer state.
+    """
+
+    priority = 'VERY_LOW'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        states: Dict[str, dict] = {
+            name: memory.state()
+            for name, memory in named_memories(runner.model)}
+        if states:
+            checkpoint[MEMORY_KEY] = states
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not getattr(runner, '_resuming', False):
+            return
+        saved = checkpoint.get(MEMORY_KEY, {})
+        for name, memory in named_memories(runner.model):
+            if name not in saved:
+                runner.logger.warning(
+                    f'{name}: the checkpoint has no CAC memory (trained '
+                    'without memory_size); the memory starts empty')
+            memory.load_state(saved.get(name, {}))

@@ -48,9 +48,9 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 
 from mmseg.registry import HOOKS
+from mmseg.utils.errors import CheckpointWriteError
 
 from ..rng import get_rng_state
-from ..stop import CheckpointWriteError
 
 _BUFFER_TAG = '__history_buffer__'
 
@@ -180,8 +180,7 @@ def _rule_of(key: str) -> str:
     return 'less' if 'loss' in key.lower() else 'greater'
 
 
-# the second name is the one before the Seg prefix was dropped
-@HOOKS.register_module(name=['AtomicCheckpointHook', 'SegCheckpointHook'])
+@HOOKS.register_module()
 class AtomicCheckpointHook(Hook):
     """Save checkpoints with the guarantees of this module's docstring.
 

@@ -34,8 +34,7 @@ def compact_train_line(runner, tag: dict) -> str:
     return '  '.join(parts)
 
 
-# the second name is the one before the Seg prefix was dropped
-@HOOKS.register_module(name=['JsonLoggerHook', 'SegLoggerHook'])
+@HOOKS.register_module()
 class JsonLoggerHook(LoggerHook):
     """``LoggerHook`` that also writes 0.28's ``<timestamp>.log.json``.
 

@@ -13,8 +13,9 @@ from mmengine.dist import (
 from mmengine.hooks import Hook
 
 from mmseg.registry import HOOKS
+from mmseg.utils.errors import TrainingStopped
 
-from ..stop import SignalFlag, TrainingStopped
+from ..signals import SignalFlag
 from .checkpoint_hook import AtomicCheckpointHook
 
 

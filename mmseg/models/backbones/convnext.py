@@ -5,6 +5,7 @@
 this class is registered under the ``mmcls`` scope too and
 ``mmseg.compat.mmcls_models`` makes ``import mmcls.models`` give it.
 """
+import importlib.machinery
 from functools import partial
 from itertools import chain
 from typing import Sequence, Union
@@ -19,7 +20,6 @@ from mmengine.model import BaseModule, ModuleList, Sequential
 from mmengine.registry import MODELS as ENGINE_MODELS
 from mmengine.registry import Registry
 
-from mmseg.compat.mmcls_models import MMCLS_INSTALLED
 from mmseg.registry import MODELS
 from mmseg.utils.errors import InvalidArgumentError
 
@@ -248,7 +248,8 @@ class ConvNeXt(FrozenStagesMixin, BaseModule):
 
 
 MODELS.register_module(module=ConvNeXt)
-if not MMCLS_INSTALLED:
+# on sys.path only: mmseg's finder answers 'mmcls' when it is absent
+if importlib.machinery.PathFinder.find_spec('mmcls') is None:
     # 'mmcls.ConvNeXt' in 0.28 configs: mmengine looks the 'mmcls' scope
     # up among the root registry's children
     MMCLS_MODELS = ENGINE_MODELS.children.get('mmcls') or Registry(

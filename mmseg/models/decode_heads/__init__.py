@@ -1,9 +1,7 @@
 from .ann_head import ANNHead
 from .apc_head import APCHead
 from .aspp_head import ASPPHead
-from .cac_fcn_head import CACFCNHead
-from .cac_ocr_head import CACOCRHead
-from .cac_segformer_head import CACSegformerHead
+from .cac_original_heads import CACFCNHead, CACOCRHead, CACSegformerHead
 from .cascade_decode_head import BaseCascadeDecodeHead
 from .cc_head import CCHead
 from .da_head import DAHead

@@ -13,24 +13,46 @@ A config switches CAC on for any registered head with a ``cac`` key::
                      loss_decode=[dict(type='CrossEntropyLoss'),
                                   dict(type='CACLoss', loss_weight=0.4)])
 
-:func:`build_cac_head` (called by the ``MODELS`` registry) builds the head,
-builds a second instance of it from the same config as the confidence
-branch and attaches both branches with :meth:`CACHeadMixin.add_cac`.
+Where CAC lives, in reading order (one training step, top-down):
+
+1. ``mmseg/models/builder.py`` ``build_head``: a ``cac`` key goes to
+   :func:`build_cac_head` (this file), which builds the head, a second
+   instance as the confidence branch, and attaches both
+   (:meth:`CACHeadMixin.add_cac`).
+2. ``decode_head.py`` ``BaseDecodeHead.train_losses`` / ``losses``: the one
+   loss path; with CAC it runs the three outputs of this file's mixin
+   (:meth:`~CACHeadMixin.confidence_logits`,
+   :meth:`~CACHeadMixin.projection_hidden`) through every loss.
+3. ``mmseg/models/losses/cac_loss.py`` (the loss: anchors, confidence
+   weighted contrast), ``cac_memory.py`` (the cross-image memory),
+   ``cac_diagnostics.py`` (anchor and pair statistics).
+4. ``mmseg/engine/hooks/cac_hooks.py``: the warm-up, final-stop and
+   projection-detach hooks, and the memory's checkpoint state.
+5. ``cac_original_heads.py``: the original repository's three heads
+   (smaller branches, same keys).
+6. Checkpoint keys of the branches (:func:`cac_branch_keys`,
+   :func:`drop_cac_branches`) are at the end of this file; the segmentor
+   exposes the outputs (``EncoderDecoder.cac_features``) and its heads
+   (``BaseSegmentor.heads``).
 """
 import copy
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
+import re
+from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
+from mmengine.logging import print_log
 
 from mmseg.ops import resize
 
-from ..losses import accuracy
-from ..losses.utils import add_loss
-
 CAC_ARGS = ('proj_channel', 'weight')
+# ``decode_head.proj.0.*``, ``decode_head.1.weight_branch.*``, PSAHead's
+# ``cac_proj.*`` (its own ``proj.conv.*`` is a 0.28 layer, not CAC's), ...
+_BRANCH_KEY = re.compile(
+    r'^(decode_head|auxiliary_head)(\.\d+)?\.'
+    r'(proj\.\d+|cac_proj|weight_branch)\.')
 
 
 class CACOutputs(NamedTuple):
@@ -80,6 +102,10 @@ class CACHeadMixin:
     Without :meth:`add_cac` a head is plain and none of this runs.
     Subclasses may override :meth:`confidence_logits` when their
     confidence branch is not a complete copy of the head.
+
+    The host (``BaseDecodeHead``) provides ``in_channels``, ``conv_cfg``,
+    ``norm_cfg``, ``act_cfg``, ``align_corners``, ``_transform_inputs`` and
+    ``_loss_modules``; its ``losses`` computes the losses of all branches.
     """
 
     cac_weight: Optional[float] = None
@@ -158,71 +184,6 @@ class CACHeadMixin:
         proj = self.proj[1](self.projection_hidden(inputs))
         return CACOutputs(seg_logit, proj, weight_logit)
 
-    def cac_forward_train(self, inputs, prev: Sequence[torch.Tensor],
-                          gt_semantic_seg: torch.Tensor
-                          ) -> Dict[str, torch.Tensor]:
-        """Training losses of a head with CAC's branches.
-
-        The projection's last conv runs only at the anchors the loss picks.
-        """
-        weight_logit = self.confidence_logits(inputs, *prev)
-        seg_logit = self(inputs, *prev)
-        hidden = self.projection_hidden(inputs)
-        return self.cac_losses(seg_logit, hidden, weight_logit,
-                               gt_semantic_seg, project=self.proj[1].pointwise)
-
-    def cac_losses(self, seg_logit: torch.Tensor, proj_feature: torch.Tensor,
-                   weight_logit: torch.Tensor, seg_label: torch.Tensor,
-                   project: Optional[Callable] = None
-                   ) -> Dict[str, torch.Tensor]:
-        """``loss_ce``, ``loss_ce_weight``, ``loss_cac``, the accuracies
-        and the CAC loss's diagnostics (``cac_anchors``, ...).
-
-        Every pixel loss is applied to the segmentation logits and, times
-        ``cac_weight``, to the confidence logits (``<name>_weight``); the
-        OHEM weights, chosen on the segmentation logits, apply to both.
-
-        Args:
-            project: Applied by the branch losses to the anchors' gathered
-                ``proj_feature`` (None: the features are final).
-        """
-        size = seg_label.shape[2:]
-        cls_score = resize(seg_logit.float(), size=size, mode='bilinear',
-                           align_corners=self.align_corners)
-        weight_score = resize(weight_logit.float(), size=size,
-                              mode='bilinear',
-                              align_corners=self.align_corners)
-        seg_weight = self._sample_weight(cls_score, seg_label)
-        label = seg_label.squeeze(1)
-        # the branch losses pair logits and projections pixel by pixel; a
-        # head may predict at another stride than its input (DeepLabV3+)
-        anchor_logits = [seg_logit, weight_logit]
-        if seg_logit.shape[2:] != proj_feature.shape[2:]:
-            anchor_logits = [
-                resize(x, size=proj_feature.shape[2:], mode='bilinear',
-                       align_corners=self.align_corners)
-                for x in anchor_logits
-            ]
-        losses = dict()
-        for loss_decode in self._loss_modules():
-            name = loss_decode.loss_name
-            if uses_branches(loss_decode):
-                add_loss(losses, name, loss_decode(
-                    predict=anchor_logits[0], feature_map=proj_feature,
-                    label=label, weight_logit=anchor_logits[1],
-                    ignore_index=self.ignore_index, project=project,
-                    stats=losses))
-                continue
-            common = dict(weight=seg_weight, ignore_index=self.ignore_index)
-            add_loss(losses, name, loss_decode(cls_score, label, **common))
-            add_loss(losses, name + '_weight', self.cac_weight *
-                     loss_decode(weight_score, label, **common))
-        losses['acc_seg'] = accuracy(cls_score, label,
-                                     ignore_index=self.ignore_index)
-        losses['acc_seg_weight'] = accuracy(weight_score, label,
-                                            ignore_index=self.ignore_index)
-        return losses
-
 
 def build_cac_head(cfg: dict, build: Callable[[dict], nn.Module]):
     """Build a head config that carries a ``cac`` key.
@@ -277,3 +238,27 @@ def plain_head_cfg(cfg: dict, registry) -> dict:
         ]
     return cfg
 
+
+def cac_branch_keys(keys: Iterable[str]) -> List[str]:
+    """The state-dict keys of CAC's training branches (``proj``,
+    ``weight_branch``) under a decode or auxiliary head."""
+    return [k for k in keys if _BRANCH_KEY.match(k)]
+
+
+def drop_cac_branches(model: nn.Module, state: dict, filename: str) -> dict:
+    """``state`` without CAC's branches when ``model`` has none (the
+    ``drop`` of ``mmseg.utils.load_weights`` for testing).
+
+    Only the segmentation branch runs at test time, so a CAC checkpoint
+    tests under its plain config; the dropped keys are logged.
+    """
+    own = model.state_dict()
+    dropped = cac_branch_keys(k for k in state if k not in own)
+    if not dropped:
+        return state
+    heads = sorted({re.split(r'\.(?:cac_)?proj\.|\.weight_branch\.', k)[0]
+                    for k in dropped})
+    print_log(f'{filename}: {len(dropped)} keys of CAC training branches '
+              f'({", ".join(heads)}: proj, weight_branch) are not used by '
+              'this model and are dropped', logger='current')
+    return {k: v for k, v in state.items() if k not in set(dropped)}

@@ -28,10 +28,7 @@ class BaseCascadeDecodeHead(BaseDecodeHead, metaclass=ABCMeta):
             gt_semantic_seg: Labels of shape (N, 1, H, W).
             train_cfg: The segmentor's training config.
         """
-        if self.with_cac:
-            return self.cac_forward_train(inputs, (prev_output, ),
-                                          gt_semantic_seg)
-        return self.losses(self(inputs, prev_output), gt_semantic_seg)
+        return self.train_losses(inputs, (prev_output, ), gt_semantic_seg)
 
     def forward_test(self, inputs, prev_output: torch.Tensor,
                      img_metas: List[dict],

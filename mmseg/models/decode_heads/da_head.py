@@ -166,19 +166,21 @@ class DAHead(BaseDecodeHead):
                 losses[name + '_weight'] = self.cac_weight * value
         return losses
 
-    def cac_forward_train(self, inputs, prev, gt_semantic_seg
-                          ) -> Dict[str, torch.Tensor]:
-        """CAC's losses on the fused logits (``pam_cam.*``) and the plain
-        losses of both branches' ``pam`` and ``cam`` logits.
+    def train_losses(self, inputs, prev, gt_semantic_seg
+                     ) -> Dict[str, torch.Tensor]:
+        """With CAC: CAC's losses on the fused logits (``pam_cam.*``) and
+        the plain losses of both branches' ``pam`` and ``cam`` logits.
 
         The confidence branch's path logits are supervised as the head's
         are, so that all of its parameters train (DDP needs that)."""
+        if not self.with_cac:
+            return super().train_losses(inputs, prev, gt_semantic_seg)
         weights = self.weight_branch([f.detach() for f in inputs])
         pam_cam, pam, cam = self(inputs)
         losses = add_prefix(
-            self.cac_losses(pam_cam, self.projection_hidden(inputs),
-                            weights[0], gt_semantic_seg,
-                            project=self.proj[1].pointwise), 'pam_cam')
+            super().losses(pam_cam, gt_semantic_seg, weights[0],
+                           self.projection_hidden(inputs),
+                           project=self.proj[1].pointwise), 'pam_cam')
         losses.update(add_prefix(
             self._path_losses(pam, weights[1], gt_semantic_seg), 'pam'))
         losses.update(add_prefix(

@@ -1,6 +1,6 @@
 import warnings
 from abc import ABCMeta, abstractmethod
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -155,9 +155,7 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
             gt_semantic_seg: Labels of shape (N, 1, H, W).
             train_cfg: The segmentor's training config.
         """
-        if self.with_cac:
-            return self.cac_forward_train(inputs, (), gt_semantic_seg)
-        return self.losses(self(inputs), gt_semantic_seg)
+        return self.train_losses(inputs, (), gt_semantic_seg)
 
     def forward_test(self, inputs, img_metas: List[dict],
                      test_cfg: dict) -> torch.Tensor:
@@ -209,19 +207,84 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
             return None
         return self.sampler.sample(seg_logit, seg_label)
 
-    def losses(self, seg_logit: torch.Tensor,
-               seg_label: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Losses and ``acc_seg`` from logits and (N, 1, H, W) labels."""
-        seg_logit = resize(seg_logit.float(), size=seg_label.shape[2:],
-                           mode='bilinear', align_corners=self.align_corners)
-        seg_weight = self._sample_weight(seg_logit, seg_label)
-        seg_label = seg_label.squeeze(1)
-        loss = dict()
-        for loss_decode in self.pixel_losses():
-            value = loss_decode(seg_logit, seg_label, weight=seg_weight,
-                                ignore_index=self.ignore_index)
-            add_loss(loss, loss_decode.loss_name, value)
-        loss['acc_seg'] = accuracy(seg_logit, seg_label,
-                                   ignore_index=self.ignore_index)
-        return loss
+    def train_losses(self, inputs, prev: Sequence[torch.Tensor],
+                     gt_semantic_seg: torch.Tensor
+                     ) -> Dict[str, torch.Tensor]:
+        """Run the head (and CAC's branches) and return :meth:`losses`.
 
+        With CAC the projection's last conv runs only at the anchors the
+        loss picks (``project``).
+
+        Args:
+            inputs: Multi-level features.
+            prev: The previous stage's logits, for a cascade stage.
+            gt_semantic_seg: Labels of shape (N, 1, H, W).
+        """
+        if not self.with_cac:
+            return self.losses(self(inputs, *prev), gt_semantic_seg)
+        confidence = self.confidence_logits(inputs, *prev)
+        seg_logit = self(inputs, *prev)
+        return self.losses(seg_logit, gt_semantic_seg, confidence,
+                           self.projection_hidden(inputs),
+                           project=self.proj[1].pointwise)
+
+    def losses(self, seg_logit: torch.Tensor, seg_label: torch.Tensor,
+               confidence_logits: Optional[torch.Tensor] = None,
+               projection: Optional[torch.Tensor] = None,
+               project: Optional[Callable] = None
+               ) -> Dict[str, torch.Tensor]:
+        """Losses and ``acc_seg`` from logits and (N, 1, H, W) labels.
+
+        With CAC's branches (``confidence_logits`` and ``projection``)
+        every pixel loss also applies, times ``cac_weight``, to the
+        confidence logits (``<name>_weight``, ``acc_seg_weight``), with the
+        OHEM weights chosen on the segmentation logits; the branch losses
+        (``loss_cac``) add their diagnostics (``cac_anchors``, ...).
+
+        Args:
+            seg_logit: Segmentation logits.
+            seg_label: Labels of shape (N, 1, H, W).
+            confidence_logits: Logits of the confidence branch.
+            projection: Projection features of the branch losses.
+            project: Applied by the branch losses to the anchors' gathered
+                ``projection`` (None: the features are final).
+        """
+        with_branches = confidence_logits is not None
+        if not with_branches:
+            self.check_cac_losses()
+        resized = [resize(x.float(), size=seg_label.shape[2:],
+                          mode='bilinear', align_corners=self.align_corners)
+                   for x in (seg_logit, confidence_logits) if x is not None]
+        seg_weight = self._sample_weight(resized[0], seg_label)
+        label = seg_label.squeeze(1)
+        if with_branches:
+            # the branch losses pair logits and projections pixel by pixel;
+            # a head may predict at another stride than its input
+            anchor_logits = [seg_logit, confidence_logits]
+            if seg_logit.shape[2:] != projection.shape[2:]:
+                anchor_logits = [
+                    resize(x, size=projection.shape[2:], mode='bilinear',
+                           align_corners=self.align_corners)
+                    for x in anchor_logits
+                ]
+        loss = dict()
+        for loss_decode in self._loss_modules():
+            name = loss_decode.loss_name
+            if uses_branches(loss_decode):
+                add_loss(loss, name, loss_decode(
+                    predict=anchor_logits[0], feature_map=projection,
+                    label=label, weight_logit=anchor_logits[1],
+                    ignore_index=self.ignore_index, project=project,
+                    stats=loss))
+                continue
+            common = dict(weight=seg_weight, ignore_index=self.ignore_index)
+            add_loss(loss, name, loss_decode(resized[0], label, **common))
+            if with_branches:
+                add_loss(loss, name + '_weight', self.cac_weight *
+                         loss_decode(resized[1], label, **common))
+        loss['acc_seg'] = accuracy(resized[0], label,
+                                   ignore_index=self.ignore_index)
+        if with_branches:
+            loss['acc_seg_weight'] = accuracy(
+                resized[1], label, ignore_index=self.ignore_index)
+        return loss

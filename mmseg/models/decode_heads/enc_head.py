@@ -159,13 +159,14 @@ class EncHead(BaseDecodeHead):
         proj = self.proj[1](self.projection_hidden(inputs))
         return CACOutputs(seg_logit, proj, weight_logit)
 
-    def cac_forward_train(self, inputs, prev, gt_semantic_seg):
+    def train_losses(self, inputs, prev, gt_semantic_seg):
+        if not self.with_cac:
+            return super().train_losses(inputs, prev, gt_semantic_seg)
         weight_logit = self.confidence_logits(inputs)
         out = self(inputs)
-        losses = self.cac_losses(self._logits(out),
-                                 self.projection_hidden(inputs), weight_logit,
-                                 gt_semantic_seg,
-                                 project=self.proj[1].pointwise)
+        losses = super().losses(self._logits(out), gt_semantic_seg,
+                                weight_logit, self.projection_hidden(inputs),
+                                project=self.proj[1].pointwise)
         if self.use_se_loss:
             losses['loss_se'] = self._se_loss(out[1], gt_semantic_seg)
         return losses

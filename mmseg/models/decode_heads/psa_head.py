@@ -164,9 +164,11 @@ class PSAHead(BaseDecodeHead):
         proj = self.cac_proj[1](self.projection_hidden(inputs))
         return CACOutputs(seg_logit, proj, weight_logit)
 
-    def cac_forward_train(self, inputs, prev, gt_semantic_seg):
+    def train_losses(self, inputs, prev, gt_semantic_seg):
+        if not self.with_cac:
+            return super().train_losses(inputs, prev, gt_semantic_seg)
         weight_logit = self.confidence_logits(inputs)
         seg_logit = self(inputs)
-        return self.cac_losses(seg_logit, self.projection_hidden(inputs),
-                               weight_logit, gt_semantic_seg,
-                               project=self.cac_proj[1].pointwise)
+        return self.losses(seg_logit, gt_semantic_seg, weight_logit,
+                           self.projection_hidden(inputs),
+                           project=self.cac_proj[1].pointwise)

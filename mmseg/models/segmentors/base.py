@@ -50,6 +50,17 @@ class BaseSegmentor(BaseModel, metaclass=ABCMeta):
     def with_decode_head(self) -> bool:
         return getattr(self, 'decode_head', None) is not None
 
+    def heads(self) -> List[torch.nn.Module]:
+        """The decode heads (every stage of a cascade), then the auxiliary
+        heads: what the CAC hooks and the tools walk over."""
+        found = []
+        for attr in ('decode_head', 'auxiliary_head'):
+            heads = getattr(self, attr, None)
+            if heads is not None:
+                found += list(heads) if isinstance(
+                    heads, torch.nn.ModuleList) else [heads]
+        return found
+
     @abstractmethod
     def extract_feat(self, img: torch.Tensor):
         """Backbone (and neck) features."""

@@ -4,6 +4,7 @@ import torch
 import torch.nn as nn
 
 from mmseg.core import add_prefix
+from mmseg.models.builder import build_head
 from mmseg.registry import MODELS
 
 from .encoder_decoder import EncoderDecoder
@@ -55,7 +56,7 @@ class CascadeEncoderDecoder(EncoderDecoder):
             raise ValueError(f'decode_head must be a list of {self.num_stages}'
                              ' head configs (num_stages)')
         self.decode_head = nn.ModuleList(
-            MODELS.build(cfg) for cfg in decode_head)
+            build_head(cfg) for cfg in decode_head)
         self._adopt_output_settings(self.decode_head[-1])
 
     def _previous_logits(self, x, img_metas) -> tuple:

@@ -6,6 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmseg.core import add_prefix
+from mmseg.models.builder import build_head
 from mmseg.models.decode_heads.cac_head import CACOutputs
 from mmseg.ops import resize
 from mmseg.registry import MODELS
@@ -55,7 +56,7 @@ class EncoderDecoder(BaseSegmentor):
         assert self.with_decode_head
 
     def _init_decode_head(self, decode_head: dict) -> None:
-        self.decode_head = MODELS.build(decode_head)
+        self.decode_head = build_head(decode_head)
         self._adopt_output_settings(self.decode_head)
 
     def _adopt_output_settings(self, head) -> None:
@@ -81,9 +82,9 @@ class EncoderDecoder(BaseSegmentor):
     def _init_auxiliary_head(self, auxiliary_head) -> None:
         if isinstance(auxiliary_head, list):
             self.auxiliary_head = nn.ModuleList(
-                MODELS.build(cfg) for cfg in auxiliary_head)
+                build_head(cfg) for cfg in auxiliary_head)
         elif auxiliary_head is not None:
-            self.auxiliary_head = MODELS.build(auxiliary_head)
+            self.auxiliary_head = build_head(auxiliary_head)
 
     def extract_feat(self, img: torch.Tensor) -> List[torch.Tensor]:
         x = self.backbone(img)

@@ -37,7 +37,7 @@ def test_cac_projects_the_deepest_input():
     assert out.projection.shape == (2, 8, 49, 49)
     assert out.logits.shape == out.confidence_logits.shape == (2, 3, 98, 98)
     gt = torch.randint(0, 3, (2, 1, 98, 98))
-    losses = head.cac_forward_train(feats, (), gt)
+    losses = head.train_losses(feats, (), gt)
     assert losses['loss_cac'] > 0 and torch.isfinite(losses['loss_ce'])
 
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the scripts in ``tools/``."""
+"""Command-line helpers of the scripts in ``tools/``: config loading,
+``--cfg-options``, launch and one-line errors (the entry-point layer)."""
 import argparse
 import difflib
 import os
@@ -11,10 +12,9 @@ from typing import List, Optional
 
 from mmengine.config import Config, DictAction
 
-from mmseg.engine.stop import TrainingStopped
-
-from .checkpoint import trust_checkpoints
-from .dist import close_dist, init_dist, is_rank_zero
+from mmseg.utils.checkpoint import trust_checkpoints
+from mmseg.utils.dist import close_dist, init_dist, is_rank_zero
+from mmseg.utils.errors import TrainingStopped
 
 
 class UsageError(Exception):
@@ -61,15 +61,16 @@ def apply_speed_options(args: argparse.Namespace, cfg) -> None:
 
 def parse_cfg_options(items: List[str], flag: str = '--cfg-options',
                       example: str = 'optimizer.lr=0.02') -> dict:
-    """``KEY=VALUE`` strings to a dict, values parsed as mmengine does."""
-    options = {}
+    """``KEY=VALUE`` strings to a dict, values parsed as mmengine does
+    (by calling its ``DictAction``, the public argparse interface)."""
     for item in items:
-        key, sep, value = item.partition('=')
+        key, sep, _ = item.partition('=')
         if not sep or not key:
             raise UsageError(f'{flag} {item!r}: expected KEY=VALUE, e.g. '
                              f'{example}')
-        options[key] = DictAction._parse_iterable(value)
-    return options
+    namespace = argparse.Namespace()
+    DictAction(option_strings=[flag], dest='options')(None, namespace, items)
+    return namespace.options
 
 
 def _child_keys(node) -> List[str]:
@@ -233,48 +234,3 @@ def run_cli(main) -> None:
         sys.exit(2)
     finally:
         close_dist(success)
-
-
-def add_nproc_argument(parser: argparse.ArgumentParser,
-                       default: int) -> None:
-    """``--nproc``: worker processes of a dataset converter (>= 1)."""
-
-    def positive(text: str) -> int:
-        value = int(text)
-        if value < 1:
-            raise argparse.ArgumentTypeError('must be at least 1')
-        return value
-
-    parser.add_argument('--nproc', default=default, type=positive,
-                        help='number of worker processes')
-
-
-def run_tasks(func, tasks: list, nproc: int) -> None:
-    """``func(task)`` for every task with a progress bar, in ``nproc``
-    processes when more than one."""
-    from mmengine.utils import track_parallel_progress, track_progress
-    if nproc > 1:
-        track_parallel_progress(func, tasks, nproc)
-    else:
-        track_progress(func, tasks)
-
-
-def require_scipy(what: str) -> None:
-    """Raise a one-line ImportError when scipy (for ``.mat``) is missing.
-
-    Args:
-        what: the files that need it, e.g. 'PASCAL Context .mat labels'.
-    """
-    try:
-        import scipy.io  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            f'reading {what} needs scipy: pip install scipy (or pip '
-            'install -r requirements/optional.txt)') from exc
-
-
-def load_mat_array(path: str, key: str, what: str):
-    """The array ``key`` of the MATLAB file ``path``."""
-    require_scipy(what)
-    from scipy.io import loadmat
-    return loadmat(path)[key]

@@ -7,13 +7,24 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 
-from mmseg.models import build_segmentor
-from mmseg.models.decode_heads.cac_head import plain_head_cfg
+from mmseg.models import build_head, build_segmentor
+from mmseg.models.decode_heads.cac_head import (
+    cac_branch_keys,
+    drop_cac_branches,
+    plain_head_cfg,
+)
 from mmseg.models.losses.cac_diagnostics import DIAGNOSTICS
 from mmseg.registry import MODELS
 from mmseg.utils import load_weights
-from mmseg.utils.checkpoint import cac_branch_keys
-from tests.helpers import metas, tiny_fcn, tiny_ocrnet, tiny_segformer
+from tests.helpers import (
+    grads,
+    metas,
+    reaches,
+    tiny_fcn,
+    tiny_ocrnet,
+    tiny_segformer,
+    untouched,
+)
 
 NUM_CLASSES = 4
 CAC = dict(proj_channel=16, weight=1.5)
@@ -56,20 +67,6 @@ def batch(n: int = 2, size: int = 64):
     img = torch.randn(n, 3, size, size)
     gt = torch.randint(0, NUM_CLASSES, (n, 1, size, size))
     return img, metas(n, size, size), gt
-
-
-def grads(loss: torch.Tensor, module: nn.Module) -> list:
-    return torch.autograd.grad(loss, list(module.parameters()),
-                               retain_graph=True, allow_unused=True)
-
-
-def reaches(loss, module) -> bool:
-    return any(g is not None and bool(g.abs().sum() > 0)
-               for g in grads(loss, module))
-
-
-def untouched(loss, module) -> bool:
-    return all(g is None for g in grads(loss, module))
 
 
 HEADS = ['fcn', 'segformer', 'ocrnet']
@@ -160,9 +157,11 @@ def test_projection_at_the_anchors_equals_the_full_map(name):
     feats = model.extract_feat(img)
     prev = (model.decode_head[0](feats), ) if name == 'ocrnet' else ()
     torch.manual_seed(5)  # the anchors' random priorities
-    anchors_only = head.cac_forward_train(feats, prev, gt)['loss_cac']
+    anchors_only = head.train_losses(feats, prev, gt)['loss_cac']
     torch.manual_seed(5)
-    full = head.cac_losses(*head.cac_outputs(feats, *prev), gt)['loss_cac']
+    out = head.cac_outputs(feats, *prev)
+    full = head.losses(out.logits, gt, out.confidence_logits,
+                       out.projection)['loss_cac']
     torch.testing.assert_close(anchors_only, full)
     for g_a, g_f in zip(grads(anchors_only, head.proj),
                         grads(full, head.proj)):
@@ -222,7 +221,7 @@ def test_cac_key_on_a_legacy_cac_head_or_a_non_head_is_refused():
     with pytest.raises(ValueError, match='has CAC.s branches already'):
         build_segmentor(cfg)
     with pytest.raises(TypeError, match='cac applies to decode heads'):
-        MODELS.build(dict(type='CrossEntropyLoss', cac=CAC))
+        build_head(dict(type='CrossEntropyLoss', cac=CAC))
 
 
 @pytest.mark.parametrize('cfg', [
@@ -255,7 +254,8 @@ def test_cac_checkpoint_tests_under_the_plain_config(tmp_path):
     torch.save(dict(state_dict=cac.state_dict(), meta=dict(iter=2)), path)
     plain = build_segmentor(plain_cfg('fcn'))
     try:
-        assert load_weights(plain, str(path), for_test=True) == dict(iter=2)
+        meta = load_weights(plain, str(path), drop=drop_cac_branches)
+        assert meta == dict(iter=2)
     finally:
         logger.removeHandler(records)
     for key, value in plain.state_dict().items():
@@ -270,4 +270,4 @@ def test_cac_checkpoint_tests_under_the_plain_config(tmp_path):
     plain_path = tmp_path / 'plain.pth'
     torch.save(dict(state_dict=plain.state_dict()), plain_path)
     with pytest.raises(ValueError, match='missing'):
-        load_weights(cac, str(plain_path), for_test=True)
+        load_weights(cac, str(plain_path), drop=drop_cac_branches)

@@ -19,6 +19,8 @@ import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from mmseg.datasets.builder import expand_dataset_cfg
+
 from .schedulers import lr_config_to_scheduler
 
 # top-level names 0.28 configs use as variables for other sections
@@ -95,7 +97,11 @@ def split_dataloader(cfg: Config, split: str, iter_based: bool = True,
         seed: Run seed for the training workers (None: the runner's).
     """
     data = cfg.data
-    dataset = copy.deepcopy(dict(data[split]))
+    dataset = copy.deepcopy(data[split])
+    if split != 'train':
+        for part in dataset if isinstance(dataset, list) else [dataset]:
+            part.setdefault('test_mode', True)
+    dataset = expand_dataset_cfg(dataset)
     overrides = copy.deepcopy(dict(data.get(f'{split}_dataloader', {})))
     if split == 'train':
         if iter_based:
@@ -106,7 +112,6 @@ def split_dataloader(cfg: Config, split: str, iter_based: bool = True,
             else 'DefaultSampler',
             True, **dict(dict(drop_last=True), **overrides))
     else:
-        dataset.setdefault('test_mode', True)
         loader = dataloader(dataset, 1, data.workers_per_gpu,
                             'DefaultSampler', False, **overrides)
     if split != 'test':
@@ -304,7 +309,7 @@ def train_config(cfg: Config,
             val_dataloader=split_dataloader(cfg, 'val', seed=seed),
             val_cfg=dict(type='ValLoop'),
             val_evaluator=evaluator(
-                copy.deepcopy(dict(cfg.data.val, test_mode=True)),
+                expand_dataset_cfg(dict(cfg.data.val, test_mode=True)),
                 eval_cfg, class_table_on_console=False))
         runner['custom_hooks'].append(dict(type='ProgressBarHook'))
     if launcher != 'none' and not torch.cuda.is_available():

@@ -4,7 +4,7 @@ import torch
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from mmseg.engine import legacy_config as lc
+from mmseg.engine import config_translation as lc
 from tests.conftest import REPO_ROOT
 
 CAC_CITYSCAPES = REPO_ROOT / ('configs/cac_hrnet/fcn_hr48_4x2_512x1024_40k_'

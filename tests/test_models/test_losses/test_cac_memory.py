@@ -13,8 +13,8 @@ from mmseg.engine.hooks import CACMemoryStateHook
 from mmseg.models import build_loss
 from mmseg.models.losses.cac_memory import CACMemory
 from tests.conftest import load_golden
+from tests.helpers import random_case
 from tests.runs import free_port
-from tests.test_models.test_cac_loss import random_case
 
 
 def entries_of(memory, cls):

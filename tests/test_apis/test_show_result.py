@@ -10,12 +10,12 @@ from mmseg.apis import (
     show_result_pyplot,
     single_gpu_test,
 )
-from mmseg.compat.mmcv_parallel import MMDataParallel
 from mmseg.core.evaluation.class_names import (
     cityscapes_classes,
     cityscapes_palette,
 )
 from mmseg.datasets import build_dataloader, build_dataset
+from mmseg.utils.legacy import MMDataParallel
 from tests.conftest import REPO_ROOT
 from tests.runs import QUICK_CAC
 

@@ -11,7 +11,13 @@ from mmengine.config import Config
 from mmseg.models import build_segmentor
 from mmseg.ops import resize
 from tests.conftest import REPO_ROOT
-from tests.helpers import metas, tiny_ocrnet, tiny_segformer
+from tests.helpers import (
+    metas,
+    reaches,
+    tiny_ocrnet,
+    tiny_segformer,
+    untouched,
+)
 
 NUM_CLASSES = 4
 CAC_LOSSES = [
@@ -61,21 +67,6 @@ def train_losses(model: nn.Module, n: int = 2, size: int = 64) -> dict:
     img = torch.randn(n, 3, size, size)
     gt = torch.randint(0, NUM_CLASSES, (n, 1, size, size))
     return model.forward_train(img, metas(n, size, size), gt)
-
-
-def gradients(loss: torch.Tensor, module: nn.Module) -> list:
-    """Gradients of ``loss`` w.r.t. ``module``'s parameters (None: unused)."""
-    return list(torch.autograd.grad(loss, list(module.parameters()),
-                                    retain_graph=True, allow_unused=True))
-
-
-def reaches(loss: torch.Tensor, module: nn.Module) -> bool:
-    return any(g is not None and g.abs().sum() > 0
-               for g in gradients(loss, module))
-
-
-def untouched(loss: torch.Tensor, module: nn.Module) -> bool:
-    return all(g is None for g in gradients(loss, module))
 
 
 def build_full(config: str) -> nn.Module:

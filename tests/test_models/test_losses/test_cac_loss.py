@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from mmseg.models import build_loss
+from tests.helpers import random_case
 
 
 def loop_reference(loss_fn, predict, feature_map, label, weight_logit):
@@ -72,24 +73,6 @@ def loop_reference(loss_fn, predict, feature_map, label, weight_logit):
             loss_fn.temperature / loss_fn.base_temperature)
         count[y[a]] += 1
     return (loss_sum / count.clamp(min=1)).mean() * loss_fn.loss_weight
-
-
-def random_case(b, c, h, w, scale, num_present, d=8, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    present = torch.randperm(c, generator=g)[:num_present]
-    label = present[torch.randint(0, num_present, (b, h * scale,
-                                                   w * scale), generator=g)]
-    label[torch.rand(label.shape, generator=g) < 0.1] = 255
-    predict = torch.randn(b, c, h, w, generator=g)
-    # make the prediction agree with the label about half of the time
-    small = F.interpolate(label[:, None].float(), size=(h, w),
-                          mode='nearest')[:, 0].long()
-    agree = (torch.rand(b, h, w, generator=g) < 0.5) & (small < c)
-    onehot = F.one_hot(small.clamp(max=c - 1), c).permute(0, 3, 1, 2)
-    predict = predict + 4 * onehot * agree[:, None]
-    feature_map = torch.randn(b, d, h, w, generator=g)
-    weight_logit = torch.randn(b, c, h, w, generator=g)
-    return predict, feature_map, label, weight_logit
 
 
 def run(loss_fn, predict, feature_map, label, weight_logit, reference):

@@ -1,16 +1,17 @@
+"""``DatasetMetric``: mmengine evaluation through the datasets' 0.28 API."""
 import shutil
 from typing import List, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
+from mmseg.datasets.builder import build_dataset
 from mmseg.registry import METRICS
 
 PIXEL_METRICS = ('mIoU', 'mDice', 'mFscore')
 
 
-# the second name is the one before the Seg prefix was dropped
-@METRICS.register_module(name=['DatasetMetric', 'SegMetric'])
+@METRICS.register_module()
 class DatasetMetric(BaseMetric):
     """Evaluate predictions with the dataset's 0.28 API.
 
@@ -58,8 +59,7 @@ class DatasetMetric(BaseMetric):
         if unknown:
             raise KeyError(f'unsupported metric {sorted(unknown)}; use '
                            f"{list(PIXEL_METRICS) + ['cityscapes']}")
-        if isinstance(dataset, dict):
-            from mmseg.datasets import build_dataset
+        if isinstance(dataset, (dict, list)):
             dataset = build_dataset(dataset)
         self.dataset = dataset
         self.pixel_metrics = [m for m in metrics if m in PIXEL_METRICS]

@@ -4,10 +4,10 @@ import copy
 import pytest
 import torch
 
-from mmseg.engine.legacy_config import env_settings
+from mmseg.cli import add_speed_options, apply_speed_options
+from mmseg.engine.config_translation import env_settings
 from mmseg.engine.speed import apply_speed_settings
 from mmseg.models import build_segmentor
-from mmseg.utils.cli import add_speed_options, apply_speed_options
 from tests.conftest import load_golden
 
 pytestmark = pytest.mark.xdist_group('speed_settings')

@@ -1,7 +1,7 @@
 """--cfg-options: typos are errors with a suggestion, +KEY adds a key."""
 import pytest
 
-from mmseg.utils.cli import UsageError, load_config
+from mmseg.cli import UsageError, load_config
 from tests.runs import QUICK_CAC
 
 

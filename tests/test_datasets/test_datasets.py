@@ -1,3 +1,4 @@
+import copy
 import os.path as osp
 import warnings
 
@@ -15,12 +16,15 @@ from mmseg.datasets import (
     COCOStuffDataset,
     ConcatDataset,
     CustomDataset,
+    MultiImageMixDataset,
     PascalContextDataset59,
     RepeatDataset,
     build_dataloader,
     build_dataset,
 )
 from mmseg.datasets import builder as builder_module
+from mmseg.datasets.builder import expand_dataset_cfg
+from mmseg.registry import DATASETS
 from tests.helpers import read_show_figure
 
 TRAIN_PIPELINE = [
@@ -443,6 +447,42 @@ def test_repeat_dataset(cityscapes_root):
     item = repeat[5]
     assert item['sample_idx'] == 5
     assert torch.equal(item['img'], repeat.dataset[1]['img'])
+
+
+def test_expand_dataset_cfg_writes_the_shorthand_as_wrappers():
+    part = dict(type='CityscapesDataset', img_dir='a', ann_dir='b')
+    listed = [part, dict(part, img_dir='c')]
+    before = copy.deepcopy(listed)
+    assert expand_dataset_cfg(listed) == dict(
+        type='ConcatDataset', datasets=before)
+    assert listed == before  # pure
+    split = expand_dataset_cfg(dict(part, img_dir=['a', 'c'],
+                                    ann_dir=['b', 'd'], separate_eval=False))
+    assert split == dict(type='ConcatDataset', separate_eval=False,
+                         datasets=[part, dict(part, img_dir='c',
+                                              ann_dir='d')])
+    repeat = expand_dataset_cfg(dict(type='RepeatDataset', times=2,
+                                     dataset=listed))
+    assert repeat['dataset'] == dict(type='ConcatDataset', datasets=before)
+    assert expand_dataset_cfg(part) == part
+    with pytest.raises(ValueError, match='equal lengths'):
+        expand_dataset_cfg(dict(part, img_dir=['a'], ann_dir=['b', 'd']))
+
+
+def test_registry_builds_expanded_shorthand_and_mixed_dataset_cfg(
+        cityscapes_root):
+    cfg = dict(type='RepeatDataset', times=2, dataset=[
+        dataset_cfg(cityscapes_root, 'train'),
+        dataset_cfg(cityscapes_root, 'val')])
+    built = DATASETS.build(expand_dataset_cfg(cfg))
+    assert isinstance(built, RepeatDataset) and len(built) == 10
+    assert isinstance(built.dataset, ConcatDataset)
+    mixed_cfg = dict(type='MultiImageMixDataset',
+                     dataset=dataset_cfg(cityscapes_root, 'val'),
+                     pipeline=[])
+    for mixed in (build_dataset(mixed_cfg), DATASETS.build(mixed_cfg)):
+        assert isinstance(mixed, MultiImageMixDataset) and len(mixed) == 2
+        assert mixed.CLASSES == CityscapesDataset.CLASSES
 
 
 def test_build_dataloader_single_process(cityscapes_root):
