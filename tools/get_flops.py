@@ -24,10 +24,15 @@ from mmseg.models.decode_heads.cac_head import cac_branch_keys
 def cac_branches(model: torch.nn.Module) -> List[str]:
     """Names of the CAC training branches (projection, confidence) of
     ``model``, outermost modules only."""
-    def is_branch(name: str) -> bool:
-        return bool(name) and bool(cac_branch_keys([name + '.']))
+    modules = dict(model.named_modules())
 
-    return [name for name, _ in model.named_modules()
+    def is_branch(name: str) -> bool:
+        """Every state-dict key of the module is a CAC branch key."""
+        keys = [f'{name}.{k}' for k in modules[name].state_dict()]
+        return bool(name) and bool(keys) and \
+            len(cac_branch_keys(keys)) == len(keys)
+
+    return [name for name in modules
             if is_branch(name) and not is_branch(name.rpartition('.')[0])]
 
 

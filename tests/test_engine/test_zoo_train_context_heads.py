@@ -15,7 +15,7 @@ from mmseg.datasets import build_dataset
 from mmseg.datasets.collate import seg_collate
 from mmseg.datasets.synthetic import generate_cityscapes
 from mmseg.models import build_segmentor
-from mmseg.utils.checkpoint import cac_branch_keys
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 from tests.conftest import REPO_ROOT
 from tests.runs import load_tool
 

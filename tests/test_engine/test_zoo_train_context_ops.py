@@ -13,7 +13,7 @@ from mmengine.config import Config
 
 from mmseg.datasets.synthetic import generate_cityscapes
 from mmseg.models import build_segmentor
-from mmseg.utils.checkpoint import cac_branch_keys
+from mmseg.models.decode_heads.cac_head import cac_branch_keys
 from tests.conftest import REPO_ROOT
 from tests.helpers import metas
 from tests.runs import load_tool

@@ -271,11 +271,13 @@ class BaseDecodeHead(CACHeadMixin, BaseModule, metaclass=ABCMeta):
         for loss_decode in self._loss_modules():
             name = loss_decode.loss_name
             if uses_branches(loss_decode):
-                add_loss(loss, name, loss_decode(
-                    predict=anchor_logits[0], feature_map=projection,
-                    label=label, weight_logit=anchor_logits[1],
-                    ignore_index=self.ignore_index, project=project,
-                    stats=loss))
+                # without the branches' outputs: the pixel losses only
+                if with_branches:
+                    add_loss(loss, name, loss_decode(
+                        predict=anchor_logits[0], feature_map=projection,
+                        label=label, weight_logit=anchor_logits[1],
+                        ignore_index=self.ignore_index, project=project,
+                        stats=loss))
                 continue
             common = dict(weight=seg_weight, ignore_index=self.ignore_index)
             add_loss(loss, name, loss_decode(resized[0], label, **common))

@@ -7,8 +7,7 @@ import pytest
 import torch
 
 from mmseg.models import build_segmentor
-from mmseg.models.decode_heads.cac_head import CACOutputs
-from mmseg.utils.checkpoint import cac_branch_keys
+from mmseg.models.decode_heads.cac_head import CACOutputs, cac_branch_keys
 from tests.helpers import metas
 
 DATA = Path(__file__).parents[2] / 'data' / 'reference_028'

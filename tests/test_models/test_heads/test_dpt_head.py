@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from mmseg.models import MODELS
+from mmseg.models.builder import build_head
 from tests.helpers import NORM, metas
 
 CAC_LOSSES = [
@@ -29,7 +29,7 @@ def vit_outputs(n=2, h=4, w=4, requires_grad=False):
 
 @pytest.mark.parametrize('readout', ['ignore', 'add', 'project'])
 def test_pyramid_and_logits(readout):
-    head = MODELS.build(head_cfg(readout_type=readout))
+    head = build_head(head_cfg(readout_type=readout))
     pyramid = head.reassemble_blocks(vit_outputs())
     assert [tuple(p.shape[1:]) for p in pyramid] == [
         (2, 16, 16), (4, 8, 8), (4, 4, 4), (8, 2, 2)]
@@ -44,26 +44,26 @@ def test_pyramid_and_logits(readout):
 
 
 def test_class_token_is_used():
-    head = MODELS.build(head_cfg(readout_type='add')).eval()
+    head = build_head(head_cfg(readout_type='add')).eval()
     inputs = vit_outputs()
     other = [[x, t + 1] for x, t in inputs]
     assert not torch.allclose(head(inputs), head(other))
-    ignoring = MODELS.build(head_cfg(readout_type='ignore')).eval()
+    ignoring = build_head(head_cfg(readout_type='ignore')).eval()
     torch.testing.assert_close(ignoring(inputs), ignoring(other))
 
 
 def test_errors():
     with pytest.raises(ValueError, match='readout_type must be one of'):
-        MODELS.build(head_cfg(readout_type='mean'))
+        build_head(head_cfg(readout_type='mean'))
     with pytest.raises(ValueError, match='expand_channels=True'):
-        MODELS.build(head_cfg(expand_channels=True))
-    head = MODELS.build(head_cfg())
+        build_head(head_cfg(expand_channels=True))
+    head = build_head(head_cfg())
     with pytest.raises(ValueError, match='output_cls_token=True'):
         head([torch.rand(2, 8, 4, 4) for _ in range(4)])
 
 
 def test_cac_train_step_reaches_the_projection():
-    head = MODELS.build(head_cfg(cac=dict(proj_channel=8, weight=1.5),
+    head = build_head(head_cfg(cac=dict(proj_channel=8, weight=1.5),
                                  loss_decode=CAC_LOSSES))
     assert head.proj[0].conv.in_channels == 32  # the 4 ViT maps
     inputs = vit_outputs(h=8, w=8, requires_grad=True)

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
+from mmseg.models.builder import build_head
 from mmseg.models.decode_heads import LRASPPHead
-from mmseg.registry import MODELS
 from tests.reference_028 import assert_cac_trains, check_case
 
 HEAD = dict(type='LRASPPHead', in_channels=(4, 6, 8), in_index=(0, 1, 2),
@@ -27,7 +27,7 @@ def test_cac_trains():
 
 
 def test_cac_projects_the_deepest_input():
-    head = MODELS.build(dict(
+    head = build_head(dict(
         HEAD, cac=dict(proj_channel=8, weight=1.0),
         loss_decode=[dict(type='CrossEntropyLoss'),
                      dict(type='CACLoss', threshold=10, max_sample=64)]))

@@ -1,7 +1,7 @@
 import torch
 import torch.nn.functional as F
 
-from mmseg.models import MODELS
+from mmseg.models.builder import build_head
 from tests.helpers import metas
 
 CAC_LOSSES = [
@@ -20,7 +20,7 @@ def head_cfg(**kwargs) -> dict:
 
 
 def test_masks_are_patch_class_products():
-    head = MODELS.build(head_cfg()).eval()
+    head = build_head(head_cfg()).eval()
     head.init_weights()
     assert not hasattr(head, 'conv_seg')
     x = [torch.rand(2, 8, 4, 5)]
@@ -39,7 +39,7 @@ def test_masks_are_patch_class_products():
 
 
 def test_028_keys():
-    keys = set(MODELS.build(head_cfg(num_layers=2)).state_dict())
+    keys = set(build_head(head_cfg(num_layers=2)).state_dict())
     assert {'cls_emb', 'dec_proj.weight', 'patch_proj.weight',
             'classes_proj.weight', 'decoder_norm.weight', 'mask_norm.bias',
             'layers.1.ffn.layers.0.0.weight', 'layers.1.ln2.weight'} <= keys
@@ -48,7 +48,7 @@ def test_028_keys():
 
 
 def test_cac_train_step_reaches_the_projection():
-    head = MODELS.build(head_cfg(cac=dict(proj_channel=8, weight=1.5),
+    head = build_head(head_cfg(cac=dict(proj_channel=8, weight=1.5),
                                  loss_decode=CAC_LOSSES))
     head.train()
     x = [torch.rand(2, 8, 8, 8)]
@@ -61,7 +61,7 @@ def test_cac_train_step_reaches_the_projection():
     assert head.proj[0].conv.weight.grad.abs().sum() > 0
     assert head.weight_branch.cls_emb.grad.abs().sum() > 0
     # at test time the CAC head predicts as the plain head
-    plain = MODELS.build(head_cfg()).eval()
+    plain = build_head(head_cfg()).eval()
     plain.load_state_dict({k: v for k, v in head.state_dict().items()
                            if not k.startswith(('proj.', 'weight_branch.'))})
     head.eval()

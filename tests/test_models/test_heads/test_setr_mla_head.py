@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from mmseg.models import MODELS
+from mmseg.models.builder import build_head
 from tests.helpers import NORM, metas
 
 CAC_LOSSES = [
@@ -20,18 +20,18 @@ def head_cfg(**kwargs) -> dict:
 
 
 def test_one_branch_per_level():
-    head = MODELS.build(head_cfg())
+    head = build_head(head_cfg())
     inputs = [torch.rand(2, 4, 4, 4) for _ in range(3)]
     assert head(inputs).shape == (2, 3, 16, 16)
     assert head.input_transform == 'multiple_select'
     assert {'up_convs.2.0.conv.weight', 'up_convs.2.1.bn.bias'} <= set(
         head.state_dict())
     with pytest.raises(ValueError, match=r'len\(in_channels\) \* '):
-        MODELS.build(head_cfg(channels=8))
+        build_head(head_cfg(channels=8))
 
 
 def test_cac_train_step_reaches_the_projection():
-    head = MODELS.build(head_cfg(cac=dict(proj_channel=8, weight=1.0),
+    head = build_head(head_cfg(cac=dict(proj_channel=8, weight=1.0),
                                  loss_decode=CAC_LOSSES))
     # the projection reads the levels concatenated
     assert head.proj[0].conv.in_channels == 12

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from mmseg.models import MODELS
+from mmseg.models.builder import build_head
 from tests.helpers import NORM, metas
 
 CAC_LOSSES = [
@@ -25,7 +25,7 @@ def stripes(n: int, h: int, w: int, classes: int = 3) -> torch.Tensor:
 
 
 def test_normalises_then_upsamples():
-    head = MODELS.build(head_cfg())
+    head = build_head(head_cfg())
     inputs = [torch.rand(2, 8, 4, 4), torch.rand(2, 8, 4, 4)]
     assert head(inputs).shape == (2, 3, 16, 16)
     assert head.projection_input(inputs).shape == (2, 8, 4, 4)
@@ -37,7 +37,7 @@ def test_normalises_then_upsamples():
 
 
 def test_028_init_cfg():
-    head = MODELS.build(head_cfg())
+    head = build_head(head_cfg())
     torch.nn.init.normal_(head.norm.weight)
     head.init_weights()
     assert torch.all(head.norm.weight == 1)
@@ -46,14 +46,14 @@ def test_028_init_cfg():
 
 def test_errors():
     with pytest.raises(ValueError, match='kernel_size must be 1 or 3'):
-        MODELS.build(head_cfg(kernel_size=5))
+        build_head(head_cfg(kernel_size=5))
     with pytest.raises(ValueError, match='in_channels must be an int'):
-        MODELS.build(head_cfg(in_channels=[8, 8], in_index=[0, 1],
+        build_head(head_cfg(in_channels=[8, 8], in_index=[0, 1],
                               input_transform='multiple_select'))
 
 
 def test_cac_train_step_reaches_the_projection():
-    head = MODELS.build(head_cfg(cac=dict(proj_channel=8, weight=1.5),
+    head = build_head(head_cfg(cac=dict(proj_channel=8, weight=1.5),
                                  loss_decode=CAC_LOSSES))
     head.train()
     inputs = [torch.rand(2, 8, 8, 8), torch.rand(2, 8, 8, 8)]
