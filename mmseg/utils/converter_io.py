@@ -22,6 +22,13 @@ def read_state_dict(src: str) -> StateDict:
     return checkpoint
 
 
+def fused_q_kv(state_dict: StateDict, q_key: str) -> torch.Tensor:
+    """The ``attn.q.`` tensor ``q_key`` and its ``attn.kv.`` partner
+    stacked, as the ``in_proj_`` tensor of torch's attention."""
+    return torch.cat(
+        [state_dict[q_key], state_dict[q_key.replace('attn.q.', 'attn.kv.')]])
+
+
 def write_state_dict(weights: 'OrderedDict', dst: str) -> None:
     """Save converted weights (a bare state dict, as 0.28 wrote them)."""
     if osp.dirname(dst):

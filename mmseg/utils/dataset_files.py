@@ -1,13 +1,15 @@
 """File handling shared by the dataset converters in
 ``tools/convert_datasets/``: archives, images, label maps and tiles."""
+import argparse
 import gzip
 import math
 import os
 import os.path as osp
 import shutil
+import sys
 import tarfile
 import zipfile
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple, TypeVar
 
 import numpy as np
 from mmengine.utils import mkdir_or_exist
@@ -18,6 +20,41 @@ Box = Tuple[int, int, int, int]  # x0, y0, x1, y1
 # Layout written by 0.28's retinal vessel converters.
 RETINAL_FOLDERS = ('images/training', 'images/validation',
                    'annotations/training', 'annotations/validation')
+# Layout and label colours (label i <- colour i; 0: boundary and anything
+# else) of 0.28's ISPRS (Potsdam, Vaihingen) converters.
+ISPRS_FOLDERS = ('img_dir/train', 'img_dir/val', 'ann_dir/train',
+                 'ann_dir/val')
+ISPRS_COLORS = ((0, 0, 0), (255, 255, 255), (0, 0, 255), (0, 255, 255),
+                (0, 255, 0), (255, 255, 0), (255, 0, 0))
+
+Result = TypeVar('Result')
+
+
+def add_output_arguments(
+        parser: argparse.ArgumentParser, default_out: str,
+        tmp_help: str = 'folder for the unpacked archives') -> None:
+    """``--tmp_dir`` and ``-o/--out_dir`` (default ``data/default_out``),
+    the options every converter takes."""
+    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
+                        help=tmp_help)
+    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
+                        default=osp.join('data', default_out),
+                        help=f'output root (default: data/{default_out})')
+
+
+def run_converter(convert: Callable[..., Result], *args) -> Result:
+    """``convert(*args)``; a missing or malformed input exits with a
+    one-line ``error: ...`` instead of a traceback."""
+    try:
+        return convert(*args)
+    except (FileNotFoundError, ValueError) as exc:
+        sys.exit(f'error: {exc}')
+
+
+def split_summary(written: Dict[str, List[str]], out_dir: str) -> str:
+    """'split: n images, ... -> out_dir'."""
+    return ', '.join(f'{split}: {len(names)} images'
+                     for split, names in written.items()) + f' -> {out_dir}'
 
 
 def require_file(path: str, what: str) -> None:
@@ -148,6 +185,36 @@ def isprs_tiles(height: int, width: int, clip_size: int,
 
     return [(x, y, x + clip_size, y + clip_size) for y in starts(height)
             for x in starts(width)]
+
+
+def add_isprs_tile_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--clip_size`` and ``--stride_size`` of the ISPRS converters."""
+    parser.add_argument('--clip_size', '--clip-size', dest='clip_size',
+                        type=int, default=512, help='side of the patches')
+    parser.add_argument('--stride_size', '--stride-size', dest='stride_size',
+                        type=int, default=256,
+                        help='stride that sets the number of patches')
+
+
+def clip_isprs_tile(path: str, is_label: bool, out_dir: str, split: str,
+                    prefix: str, clip_size: int,
+                    stride_size: int) -> List[str]:
+    """Cut one ISPRS image or label (RGB class colours) tile into
+    ``OUT_DIR/{img,ann}_dir/split/prefix_x0_y0_x1_y1.png`` patches.
+
+    Returns:
+        The written file names.
+    """
+    array = read_rgb(path)
+    if is_label:
+        array = colors_to_labels(array, ISPRS_COLORS)
+    folder = osp.join(out_dir, 'ann_dir' if is_label else 'img_dir', split)
+    names = []
+    for x0, y0, x1, y1 in isprs_tiles(*array.shape[:2], clip_size,
+                                      stride_size):
+        names.append(f'{prefix}_{x0}_{y0}_{x1}_{y1}.png')
+        save_png(array[y0:y1, x0:x1], osp.join(folder, names[-1]))
+    return names
 
 
 def sliding_windows(height: int, width: int, patch_h: int, patch_w: int,

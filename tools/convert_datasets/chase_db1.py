@@ -14,18 +14,20 @@ Usage:
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
     RETINAL_FOLDERS,
+    add_output_arguments,
     extract,
     image_to_png,
     list_files,
     make_folders,
     require_file,
+    run_converter,
     split_sorted,
+    split_summary,
     vessel_label_to_png,
 )
 
@@ -74,24 +76,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Convert CHASE_DB1 to the mmsegmentation layout')
     parser.add_argument('dataset_path', help='path of CHASEDB1.zip')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archive')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'CHASE_DB1'),
-                        help='output root (default: data/CHASE_DB1)')
+    add_output_arguments(parser, 'CHASE_DB1',
+                         'folder for the unpacked archive')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_chase_db1(args.dataset_path, args.out_dir,
-                                    args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
-    print(', '.join(f'{split}: {len(names)} images'
-                    for split, names in written.items()) +
-          f' -> {args.out_dir}')
+    written = run_converter(convert_chase_db1, args.dataset_path, args.out_dir,
+                            args.tmp_dir)
+    print(split_summary(written, args.out_dir))
 
 
 if __name__ == '__main__':

@@ -17,17 +17,19 @@ Usage:
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
     RETINAL_FOLDERS,
+    add_output_arguments,
     extract,
     image_to_png,
     list_files,
     make_folders,
     require_file,
+    run_converter,
+    split_summary,
     vessel_label_to_png,
 )
 
@@ -90,24 +92,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert DRIVE to the mmsegmentation layout')
     parser.add_argument('training_path', help='path of DRIVE training.zip')
     parser.add_argument('testing_path', help='path of DRIVE test.zip')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'DRIVE'),
-                        help='output root (default: data/DRIVE)')
+    add_output_arguments(parser, 'DRIVE')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_drive(args.training_path, args.testing_path,
-                                args.out_dir, args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
-    print(', '.join(f'{split}: {len(names)} images'
-                    for split, names in written.items()) +
-          f' -> {args.out_dir}')
+    written = run_converter(convert_drive, args.training_path,
+                            args.testing_path, args.out_dir, args.tmp_dir)
+    print(split_summary(written, args.out_dir))
 
 
 if __name__ == '__main__':

@@ -17,18 +17,20 @@ Usage:
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 from typing import Dict, List, Optional, Sequence
 
 from mmseg.utils.dataset_files import (
     RETINAL_FOLDERS,
+    add_output_arguments,
     extract,
     image_to_png,
     list_files,
     make_folders,
     require_file,
+    run_converter,
     split_sorted,
+    split_summary,
     vessel_label_to_png,
 )
 
@@ -86,11 +88,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                             help=f'path of {category}.zip')
         parser.add_argument(f'{category}_manualsegm_path',
                             help=f'path of {category}_manualsegm.zip')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'HRF'),
-                        help='output root (default: data/HRF)')
+    add_output_arguments(parser, 'HRF')
     return parser.parse_args(argv)
 
 
@@ -98,13 +96,9 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     images = [getattr(args, f'{c}_path') for c in CATEGORIES]
     labels = [getattr(args, f'{c}_manualsegm_path') for c in CATEGORIES]
-    try:
-        written = convert_hrf(images, labels, args.out_dir, args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
-    print(', '.join(f'{split}: {len(names)} images'
-                    for split, names in written.items()) +
-          f' -> {args.out_dir}')
+    written = run_converter(convert_hrf, images, labels, args.out_dir,
+                            args.tmp_dir)
+    print(split_summary(written, args.out_dir))
 
 
 if __name__ == '__main__':

@@ -20,18 +20,19 @@ import argparse
 import glob
 import os.path as osp
 import shutil
-import sys
 import tempfile
 from typing import Dict, Optional
 
 import numpy as np
 
 from mmseg.utils.dataset_files import (
+    add_output_arguments,
     colors_to_labels,
     extract,
     make_folders,
     pad_to,
     read_rgb,
+    run_converter,
     save_png,
     sliding_windows,
 )
@@ -125,11 +126,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert iSAID to the mmsegmentation layout')
     parser.add_argument('dataset_path',
                         help='iSAID folder holding train/, val/ and test/')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'iSAID'),
-                        help='output root (default: data/iSAID)')
+    add_output_arguments(parser, 'iSAID')
     parser.add_argument('--patch_width', '--patch-width', dest='patch_width',
                         type=int, default=896, help='patch width')
     parser.add_argument('--patch_height', '--patch-height',
@@ -143,12 +140,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_isaid(args.dataset_path, args.out_dir,
-                                args.patch_height, args.patch_width,
-                                args.overlap_area, args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
+    written = run_converter(convert_isaid, args.dataset_path, args.out_dir,
+                            args.patch_height, args.patch_width,
+                            args.overlap_area, args.tmp_dir)
     print(f'train: {written["train"]} patches, val: {written["val"]} '
           f'patches, test: {written["test"]} images -> {args.out_dir}')
 

@@ -13,15 +13,17 @@ Usage:
 import argparse
 import os.path as osp
 import shutil
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
+    add_output_arguments,
     extract,
     list_files,
     make_folders,
     require_file,
+    run_converter,
+    split_summary,
 )
 
 PARTS = ('Train', 'Val', 'Test')
@@ -73,24 +75,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert LoveDA to the mmsegmentation layout')
     parser.add_argument('dataset_path',
                         help='folder of Train.zip, Val.zip and Test.zip')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'loveDA'),
-                        help='output root (default: data/loveDA)')
+    add_output_arguments(parser, 'loveDA')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_loveda(args.dataset_path, args.out_dir,
-                                 args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
-    print(', '.join(f'{split}: {len(names)} images'
-                    for split, names in written.items()) +
-          f' -> {args.out_dir}')
+    written = run_converter(convert_loveda, args.dataset_path, args.out_dir,
+                            args.tmp_dir)
+    print(split_summary(written, args.out_dir))
 
 
 if __name__ == '__main__':

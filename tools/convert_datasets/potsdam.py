@@ -22,18 +22,18 @@ import argparse
 import glob
 import os.path as osp
 import re
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
-    colors_to_labels,
+    ISPRS_FOLDERS,
+    add_isprs_tile_arguments,
+    add_output_arguments,
+    clip_isprs_tile,
     extract,
-    isprs_tiles,
     make_folders,
-    read_rgb,
     require_file,
-    save_png,
+    run_converter,
 )
 
 ARCHIVES = ('2_Ortho_RGB.zip', '5_Labels_all_noBoundary.zip')
@@ -41,9 +41,6 @@ TRAIN_TILES = ('2_10', '2_11', '2_12', '3_10', '3_11', '3_12', '4_10',
                '4_11', '4_12', '5_10', '5_11', '5_12', '6_10', '6_11',
                '6_12', '6_7', '6_8', '6_9', '7_10', '7_11', '7_12', '7_7',
                '7_8', '7_9')
-# label value i <- RGB colour i (0: boundary and anything else)
-COLORS = ((0, 0, 0), (255, 255, 255), (0, 0, 255), (0, 255, 255),
-          (0, 255, 0), (255, 255, 0), (255, 0, 0))
 TILE_NAME = re.compile(r'top_potsdam_(\d+)_(\d+)_(RGB|label)\w*\.tif$')
 
 
@@ -53,17 +50,8 @@ def clip_tile(path: str, out_dir: str, clip_size: int,
     i, j, kind = TILE_NAME.search(osp.basename(path)).groups()
     tile = f'{i}_{j}'
     split = 'train' if tile in TRAIN_TILES else 'val'
-    array = read_rgb(path)
-    if kind == 'label':
-        array = colors_to_labels(array, COLORS)
-    folder = osp.join(out_dir, 'img_dir' if kind == 'RGB' else 'ann_dir',
-                      split)
-    names = []
-    for x0, y0, x1, y1 in isprs_tiles(*array.shape[:2], clip_size,
-                                      stride_size):
-        names.append(f'{tile}_{x0}_{y0}_{x1}_{y1}.png')
-        save_png(array[y0:y1, x0:x1], osp.join(folder, names[-1]))
-    return names
+    return clip_isprs_tile(path, kind == 'label', out_dir, split, tile,
+                           clip_size, stride_size)
 
 
 def convert_potsdam(dataset_path: str,
@@ -85,8 +73,7 @@ def convert_potsdam(dataset_path: str,
     for archive in ARCHIVES:
         require_file(osp.join(dataset_path, archive),
                      f'Potsdam {archive} (in the folder given)')
-    make_folders(out_dir, ('img_dir/train', 'img_dir/val', 'ann_dir/train',
-                           'ann_dir/val'))
+    make_folders(out_dir, ISPRS_FOLDERS)
     written = {}
     for archive, kind in zip(ARCHIVES, ('images', 'labels')):
         with tempfile.TemporaryDirectory(dir=tmp_dir) as root:
@@ -109,27 +96,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert ISPRS Potsdam to the mmsegmentation layout')
     parser.add_argument('dataset_path', help='folder of 2_Ortho_RGB.zip and '
                         '5_Labels_all_noBoundary.zip')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'potsdam'),
-                        help='output root (default: data/potsdam)')
-    parser.add_argument('--clip_size', '--clip-size', dest='clip_size',
-                        type=int, default=512, help='side of the patches')
-    parser.add_argument('--stride_size', '--stride-size', dest='stride_size',
-                        type=int, default=256,
-                        help='stride that sets the number of patches')
+    add_output_arguments(parser, 'potsdam')
+    add_isprs_tile_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_potsdam(args.dataset_path, args.out_dir,
-                                  args.clip_size, args.stride_size,
-                                  args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
+    written = run_converter(convert_potsdam, args.dataset_path, args.out_dir,
+                            args.clip_size, args.stride_size, args.tmp_dir)
     print(f'{written["images"]} image and {written["labels"]} label patches '
           f'-> {args.out_dir}')
 

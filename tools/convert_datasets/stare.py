@@ -16,19 +16,21 @@ Usage:
 import argparse
 import os
 import os.path as osp
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
     RETINAL_FOLDERS,
+    add_output_arguments,
     extract,
     gunzip,
     image_to_png,
     list_files,
     make_folders,
     require_file,
+    run_converter,
     split_sorted,
+    split_summary,
     vessel_label_to_png,
 )
 
@@ -95,24 +97,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('image_path', help='path of stare-images.tar')
     parser.add_argument('labels_ah', help='path of labels-ah.tar')
     parser.add_argument('labels_vk', help='path of labels-vk.tar')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'STARE'),
-                        help='output root (default: data/STARE)')
+    add_output_arguments(parser, 'STARE')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_stare(args.image_path, args.labels_ah,
-                                args.labels_vk, args.out_dir, args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
-    print(', '.join(f'{split}: {len(names)} images'
-                    for split, names in written.items()) +
-          f' -> {args.out_dir}')
+    written = run_converter(convert_stare, args.image_path, args.labels_ah,
+                            args.labels_vk, args.out_dir, args.tmp_dir)
+    print(split_summary(written, args.out_dir))
 
 
 if __name__ == '__main__':

@@ -24,18 +24,18 @@ import argparse
 import glob
 import os.path as osp
 import re
-import sys
 import tempfile
 from typing import Dict, List, Optional
 
 from mmseg.utils.dataset_files import (
-    colors_to_labels,
+    ISPRS_FOLDERS,
+    add_isprs_tile_arguments,
+    add_output_arguments,
+    clip_isprs_tile,
     extract,
-    isprs_tiles,
     make_folders,
-    read_rgb,
     require_file,
-    save_png,
+    run_converter,
 )
 
 IMAGES = 'ISPRS_semantic_labeling_Vaihingen.zip'
@@ -44,9 +44,6 @@ TRAIN_AREAS = ('area1', 'area11', 'area13', 'area15', 'area17', 'area21',
                'area23', 'area26', 'area28', 'area3', 'area30', 'area32',
                'area34', 'area37', 'area5', 'area7')
 SKIPPED_AREAS = ('area9', )
-# label value i <- RGB colour i (0: boundary and anything else)
-COLORS = ((0, 0, 0), (255, 255, 255), (0, 0, 255), (0, 255, 255),
-          (0, 255, 0), (255, 255, 0), (255, 0, 0))
 TILE_NAME = re.compile(r'top_mosaic_09cm_(area\d+)(_noBoundary)?\.tif$')
 
 
@@ -55,16 +52,8 @@ def clip_tile(path: str, out_dir: str, clip_size: int,
     """Cut one image or label tile; returns the written file names."""
     area, label = TILE_NAME.search(osp.basename(path)).groups()
     split = 'train' if area in TRAIN_AREAS else 'val'
-    array = read_rgb(path)
-    if label:
-        array = colors_to_labels(array, COLORS)
-    folder = osp.join(out_dir, 'ann_dir' if label else 'img_dir', split)
-    names = []
-    for x0, y0, x1, y1 in isprs_tiles(*array.shape[:2], clip_size,
-                                      stride_size):
-        names.append(f'{area}_{x0}_{y0}_{x1}_{y1}.png')
-        save_png(array[y0:y1, x0:x1], osp.join(folder, names[-1]))
-    return names
+    return clip_isprs_tile(path, bool(label), out_dir, split, area,
+                           clip_size, stride_size)
 
 
 def _tiles(root: str, pattern: str, archive: str, label: bool) -> List[str]:
@@ -100,8 +89,7 @@ def convert_vaihingen(dataset_path: str,
     for archive in (IMAGES, LABELS):
         require_file(osp.join(dataset_path, archive),
                      f'Vaihingen {archive} (in the folder given)')
-    make_folders(out_dir, ('img_dir/train', 'img_dir/val', 'ann_dir/train',
-                           'ann_dir/val'))
+    make_folders(out_dir, ISPRS_FOLDERS)
     written = {}
     for archive, kind, pattern in ((IMAGES, 'images', 'top/*.tif'),
                                    (LABELS, 'labels', '*.tif')):
@@ -118,27 +106,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Convert ISPRS Vaihingen to the mmsegmentation layout')
     parser.add_argument('dataset_path', help=f'folder of {IMAGES} and '
                         f'{LABELS}')
-    parser.add_argument('--tmp_dir', '--tmp-dir', dest='tmp_dir',
-                        help='folder for the unpacked archives')
-    parser.add_argument('-o', '--out_dir', '--out-dir', dest='out_dir',
-                        default=osp.join('data', 'vaihingen'),
-                        help='output root (default: data/vaihingen)')
-    parser.add_argument('--clip_size', '--clip-size', dest='clip_size',
-                        type=int, default=512, help='side of the patches')
-    parser.add_argument('--stride_size', '--stride-size', dest='stride_size',
-                        type=int, default=256,
-                        help='stride that sets the number of patches')
+    add_output_arguments(parser, 'vaihingen')
+    add_isprs_tile_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        written = convert_vaihingen(args.dataset_path, args.out_dir,
-                                    args.clip_size, args.stride_size,
-                                    args.tmp_dir)
-    except (FileNotFoundError, ValueError) as exc:
-        sys.exit(f'error: {exc}')
+    written = run_converter(convert_vaihingen, args.dataset_path, args.out_dir,
+                            args.clip_size, args.stride_size, args.tmp_dir)
     print(f'{written["images"]} image and {written["labels"]} label patches '
           f'-> {args.out_dir}')
 

@@ -4,10 +4,8 @@
 """
 from collections import OrderedDict
 
-import torch
-
 from mmseg.cli import run_cli
-from mmseg.utils.converter_io import StateDict, converter_main
+from mmseg.utils.converter_io import StateDict, converter_main, fused_q_kv
 
 # MixFFN: Linear fc1 / fc2 become 1x1 convs at ffn.layers.0 / .4
 _FFN = {'mlp.fc1.': 'ffn.layers.0.', 'mlp.dwconv.dwconv.': 'ffn.layers.1.',
@@ -38,8 +36,7 @@ def convert_mit(state_dict: StateDict) -> 'OrderedDict':
             new = new.replace('.proj.', '.projection.')
         elif key.startswith('block'):
             if 'attn.q.' in key:
-                value = torch.cat(
-                    [value, state_dict[key.replace('attn.q.', 'attn.kv.')]])
+                value = fused_q_kv(state_dict, key)
                 new = new.replace('attn.q.', 'attn.attn.in_proj_')
             elif 'attn.proj.' in key:
                 new = new.replace('attn.proj.', 'attn.attn.out_proj.')

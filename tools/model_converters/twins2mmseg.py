@@ -4,10 +4,8 @@
 """
 from collections import OrderedDict
 
-import torch
-
 from mmseg.cli import run_cli
-from mmseg.utils.converter_io import StateDict, converter_main
+from mmseg.utils.converter_io import StateDict, converter_main, fused_q_kv
 
 
 def _block_key(key: str, model: str) -> str:
@@ -40,8 +38,7 @@ def convert_twins(state_dict: StateDict, model: str) -> 'OrderedDict':
             key = key.replace('proj.', 'projection.')
         elif key.startswith('blocks'):
             if 'attn.q.' in key:
-                value = torch.cat(
-                    [value, state_dict[key.replace('attn.q.', 'attn.kv.')]])
+                value = fused_q_kv(state_dict, key)
                 key = key.replace('attn.q.', 'attn.attn.in_proj_')
             else:
                 key = _block_key(key, model)

@@ -6,14 +6,10 @@ keys (``pretrained=`` of the vit, setr and dpt configs).
 The classifier (``head.*``, ``head_dist.*``, ``pre_logits.*``) is left out.
 """
 import argparse
-import os
-import os.path as osp
 from collections import OrderedDict
 
-import torch
-from mmengine.runner.checkpoint import CheckpointLoader
-
 from mmseg.cli import UsageError, run_cli
+from mmseg.utils.converter_io import read_state_dict, write_state_dict
 
 CLASSIFIER = ('head.', 'head_dist.', 'pre_logits.')
 # timm's names inside a block, in ours
@@ -57,16 +53,8 @@ def main(argv=None) -> None:
     parser.add_argument('src', help='timm/DeiT checkpoint path or URL')
     parser.add_argument('dst', help='output file')
     args = parser.parse_args(argv)
-    checkpoint = CheckpointLoader.load_checkpoint(args.src,
-                                                  map_location='cpu')
-    for key in ('state_dict', 'model'):  # timm, DeiT
-        if key in checkpoint:
-            checkpoint = checkpoint[key]
-            break
-    weights = convert_vit(checkpoint)
-    if osp.dirname(args.dst):
-        os.makedirs(osp.dirname(args.dst), exist_ok=True)
-    torch.save(weights, args.dst)
+    weights = convert_vit(read_state_dict(args.src))
+    write_state_dict(weights, args.dst)
     print(f'converted {len(weights)} tensors; wrote {args.dst}')
 
 

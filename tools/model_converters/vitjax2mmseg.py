@@ -7,7 +7,6 @@ The number of layers is read from the file; the classifier (``head/*``,
 ``pre_logits/*``) is left out.
 """
 import argparse
-import os
 import os.path as osp
 import re
 from typing import Dict
@@ -16,6 +15,7 @@ import numpy as np
 import torch
 
 from mmseg.cli import UsageError, run_cli
+from mmseg.utils.converter_io import write_state_dict
 
 ATTN = 'MultiHeadDotProductAttention_1'
 
@@ -92,9 +92,7 @@ def main(argv=None) -> None:
     except KeyError as err:
         raise UsageError(f'{args.src} lacks {err}: is it an official JAX '
                          'ViT .npz?') from None
-    if osp.dirname(args.dst):
-        os.makedirs(osp.dirname(args.dst), exist_ok=True)
-    torch.save(weights, args.dst)
+    write_state_dict(weights, args.dst)
     print(f'converted {len(weights)} tensors; wrote {args.dst}')
 
 

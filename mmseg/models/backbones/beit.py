@@ -1,6 +1,5 @@
 """BEiT (arXiv:2106.08254): a plain ViT with relative position biases and
 layer scale, with 0.28 key names."""
-import warnings
 from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -11,26 +10,23 @@ from mmcv.cnn import build_norm_layer
 from mmcv.cnn.bricks.drop import build_dropout
 from mmengine.logging import print_log
 from mmengine.model import BaseModule, ModuleList
-from mmengine.model.weight_init import constant_init, kaiming_init
+from mmengine.model.weight_init import constant_init
 from mmengine.runner import CheckpointLoader
-from mmengine.utils import to_2tuple
 from scipy.interpolate import RectBivariateSpline
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmseg.registry import MODELS
 
 from ..utils import PatchEmbed
 from ..utils.pretrained import pretrained_init_cfg
+from .vit import (
+    FFN,
+    eval_layer_norms,
+    img_size_pair,
+    jax_init_modules,
+    layer_indices,
+)
 
 StateDict = dict
-
-with warnings.catch_warnings():
-    # mmcv-lite's transformer module warns that its (unused) CUDA
-    # deformable attention is missing
-    warnings.filterwarnings(
-        'ignore', message='Fail to import ``MultiScaleDeformableAttention',
-        category=UserWarning)
-    from mmcv.cnn.bricks.transformer import FFN
 
 
 class BEiTAttention(BaseModule):
@@ -276,14 +272,8 @@ class BEiT(BaseModule):
                  init_values: float = 0.1,
                  init_cfg=None):
         super().__init__(pretrained_init_cfg(pretrained, init_cfg))
-        if isinstance(img_size, int):
-            img_size = to_2tuple(img_size)
-        elif len(img_size) == 1:
-            img_size = to_2tuple(img_size[0])
-        if len(img_size) != 2:
-            raise ValueError(f'{type(self).__name__}: img_size must be an '
-                             f'int or (h, w), got {img_size}')
-        self.img_size = tuple(img_size)
+        img_size = img_size_pair(img_size, type(self).__name__)
+        self.img_size = img_size
         self.patch_size = patch_size
         self.embed_dims = embed_dims
         self.num_layers = num_layers
@@ -291,12 +281,7 @@ class BEiT(BaseModule):
         self.patch_shape = (img_size[0] // patch_size,
                             img_size[1] // patch_size)
         self.window_size = self.patch_shape
-        if isinstance(out_indices, int):
-            out_indices = [num_layers - 1 if out_indices == -1
-                           else out_indices]
-        elif not isinstance(out_indices, (list, tuple)):
-            raise TypeError('out_indices must be an int, list or tuple')
-        self.out_indices = out_indices
+        self.out_indices = layer_indices(out_indices, num_layers)
 
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.patch_embed = PatchEmbed(
@@ -384,18 +369,7 @@ class BEiT(BaseModule):
 
     def _jax_init(self) -> None:
         nn.init.trunc_normal_(self.cls_token, std=.02)
-        for name, m in self.named_modules():
-            if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=.02)
-                if m.bias is not None:
-                    if 'ffn' in name:
-                        nn.init.normal_(m.bias, mean=0., std=1e-6)
-                    else:
-                        nn.init.constant_(m.bias, 0)
-            elif isinstance(m, nn.Conv2d):
-                kaiming_init(m, mode='fan_in', bias=0.)
-            elif isinstance(m, (_BatchNorm, nn.GroupNorm, nn.LayerNorm)):
-                constant_init(m, val=1.0, bias=0.)
+        jax_init_modules(self)
 
     def _embed(self, x: torch.Tensor) -> Tuple[torch.Tensor, tuple]:
         x, hw_shape = self.patch_embed(x)
@@ -419,7 +393,5 @@ class BEiT(BaseModule):
     def train(self, mode: bool = True):
         super().train(mode)
         if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, nn.LayerNorm):
-                    m.eval()
+            eval_layer_norms(self)
         return self

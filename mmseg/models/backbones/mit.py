@@ -1,6 +1,5 @@
 """Mix Transformer (MiT), the SegFormer backbone, with 0.28 key names."""
 import math
-import warnings
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -19,23 +18,7 @@ from mmseg.registry import MODELS
 
 from ..utils import PatchEmbed, nchw_to_nlc, nlc_to_nchw
 from ..utils.pretrained import pretrained_init_cfg
-
-
-def _mmcv_multihead_attention() -> type:
-    """mmcv's ``MultiheadAttention``, imported quietly.
-
-    Under mmcv-lite its module warns on import that the (unused) CUDA
-    ``MultiScaleDeformableAttention`` is missing.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            'ignore', message='Fail to import ``MultiScaleDeformableAttention',
-            category=UserWarning)
-        from mmcv.cnn.bricks.transformer import MultiheadAttention
-    return MultiheadAttention
-
-
-MultiheadAttention = _mmcv_multihead_attention()
+from .vit import MultiheadAttention
 
 HWShape = Tuple[int, int]
 

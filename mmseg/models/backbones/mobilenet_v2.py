@@ -9,7 +9,11 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils import InvertedResidual, make_divisible
-from ..utils.frozen_stages import FrozenStagesMixin
+from ..utils.frozen_stages import (
+    FrozenStagesMixin,
+    check_stage_args,
+    freeze,
+)
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 
 
@@ -59,13 +63,7 @@ class MobileNetV2(FrozenStagesMixin, BaseModule):
                 f'MobileNetV2: strides and dilations need {num_stages} '
                 f'entries (one per stage), got {len(strides)} and '
                 f'{len(dilations)}')
-        for index in out_indices:
-            if index not in range(num_stages):
-                raise ValueError('MobileNetV2: out_indices must be in '
-                                 f'range(0, {num_stages}), got {index}')
-        if frozen_stages not in range(-1, num_stages):
-            raise ValueError('MobileNetV2: frozen_stages must be in '
-                             f'range(-1, {num_stages}), got {frozen_stages}')
+        check_stage_args('MobileNetV2', out_indices, frozen_stages, num_stages)
         self.pretrained = pretrained
         self.widen_factor = widen_factor
         self.strides = strides
@@ -121,7 +119,4 @@ class MobileNetV2(FrozenStagesMixin, BaseModule):
             for param in self.conv1.parameters():
                 param.requires_grad = False
         for i in range(1, self.frozen_stages + 1):
-            layer = getattr(self, f'layer{i}')
-            layer.eval()
-            for param in layer.parameters():
-                param.requires_grad = False
+            freeze(getattr(self, f'layer{i}'))

@@ -11,7 +11,11 @@ from mmengine.utils import is_tuple_of
 from mmseg.registry import MODELS
 
 from ..utils import InvertedResidualV3
-from ..utils.frozen_stages import FrozenStagesMixin
+from ..utils.frozen_stages import (
+    FrozenStagesMixin,
+    check_stage_args,
+    freeze,
+)
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
 
 
@@ -93,13 +97,7 @@ class MobileNetV3(FrozenStagesMixin, BaseModule):
             raise TypeError('MobileNetV3: out_indices must be ints, got '
                             f'{out_indices!r}')
         num_layers = len(self.arch_settings[arch]) + 2
-        for index in out_indices:
-            if index not in range(num_layers):
-                raise ValueError('MobileNetV3: out_indices must be in '
-                                 f'range(0, {num_layers}), got {index}')
-        if frozen_stages not in range(-1, num_layers):
-            raise ValueError('MobileNetV3: frozen_stages must be in '
-                             f'range(-1, {num_layers}), got {frozen_stages}')
+        check_stage_args('MobileNetV3', out_indices, frozen_stages, num_layers)
         self.pretrained = pretrained
         self.arch = arch
         self.conv_cfg = conv_cfg
@@ -169,7 +167,4 @@ class MobileNetV3(FrozenStagesMixin, BaseModule):
 
     def _freeze_stages(self) -> None:
         for i in range(self.frozen_stages + 1):
-            layer = getattr(self, f'layer{i}')
-            layer.eval()
-            for param in layer.parameters():
-                param.requires_grad = False
+            freeze(getattr(self, f'layer{i}'))

@@ -20,8 +20,8 @@ from mmseg.utils.errors import InvalidArgumentError
 
 from ..utils import PatchEmbed
 from ..utils.pretrained import pretrained_init_cfg
-from .beit import FFN
 from .mit import EfficientMultiheadAttention
+from .vit import FFN
 
 HWShape = Tuple[int, int]
 

@@ -13,19 +13,13 @@ from mmseg.ops import Upsample
 from mmseg.registry import MODELS
 
 from ..utils.pretrained import CONV_NORM_INIT, pretrained_init_cfg
-from ..utils.up_conv_block import UpConvBlock
+from ..utils.up_conv_block import UpConvBlock, check_no_plugins
 
 
 def _run(module: nn.Module, x: torch.Tensor, with_cp: bool) -> torch.Tensor:
     if with_cp and x.requires_grad:
         return cp.checkpoint(module, x, use_reentrant=False)
     return module(x)
-
-
-def _no_plugins(name: str, dcn, plugins) -> None:
-    if dcn is not None or plugins is not None:
-        raise NotImplementedError(
-            f'{name}: dcn and plugins are not supported; set them to None')
 
 
 class BasicConvBlock(nn.Module):
@@ -59,7 +53,7 @@ class BasicConvBlock(nn.Module):
                  dcn=None,
                  plugins=None):
         super().__init__()
-        _no_plugins('BasicConvBlock', dcn, plugins)
+        check_no_plugins('BasicConvBlock', dcn, plugins)
         self.with_cp = with_cp
         self.convs = nn.Sequential(*[
             ConvModule(in_channels if i == 0 else out_channels, out_channels,
@@ -219,7 +213,7 @@ class UNet(BaseModule):
         super().__init__(pretrained_init_cfg(pretrained, init_cfg,
                                              CONV_NORM_INIT))
         self.pretrained = pretrained
-        _no_plugins('UNet', dcn, plugins)
+        check_no_plugins('UNet', dcn, plugins)
         for name, value, length in (
                 ('strides', strides, num_stages),
                 ('enc_num_convs', enc_num_convs, num_stages),

@@ -37,6 +37,54 @@ def _mmcv_transformer_bricks() -> tuple:
 FFN, MultiheadAttention = _mmcv_transformer_bricks()
 
 
+def img_size_pair(img_size: Union[int, Sequence[int]],
+                  owner: str) -> Tuple[int, int]:
+    """``img_size`` (an int, (s, ) or (h, w)) as (h, w)."""
+    if isinstance(img_size, int):
+        img_size = to_2tuple(img_size)
+    elif len(img_size) == 1:
+        img_size = to_2tuple(img_size[0])
+    if len(img_size) != 2:
+        raise InvalidArgumentError(
+            f'{owner}: img_size must be an int or (h, w), got {img_size!r}')
+    return tuple(img_size)
+
+
+def layer_indices(out_indices: Union[int, Sequence[int]],
+                  num_layers: int) -> Sequence[int]:
+    """``out_indices`` as a sequence; the int -1 means the last layer."""
+    if isinstance(out_indices, int):
+        return [num_layers - 1 if out_indices == -1 else out_indices]
+    if not isinstance(out_indices, (list, tuple)):
+        raise TypeError('out_indices must be an int, list or tuple')
+    return out_indices
+
+
+def jax_init_modules(model: nn.Module) -> None:
+    """timm's 'jax' start of the layers: truncated-normal linears (FFN
+    biases near zero), fan-in Kaiming convs, unit norms."""
+    for name, m in model.named_modules():
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=.02)
+            if m.bias is not None:
+                if 'ffn' in name:
+                    nn.init.normal_(m.bias, mean=0., std=1e-6)
+                else:
+                    nn.init.constant_(m.bias, 0)
+        elif isinstance(m, nn.Conv2d):
+            kaiming_init(m, mode='fan_in', bias=0.)
+        elif isinstance(m, (nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
+                            nn.LayerNorm)):
+            constant_init(m, val=1.0, bias=0.)
+
+
+def eval_layer_norms(model: nn.Module) -> None:
+    """Put the LayerNorms of ``model`` in eval mode (``norm_eval``)."""
+    for m in model.modules():
+        if isinstance(m, nn.LayerNorm):
+            m.eval()
+
+
 class TransformerEncoderLayer(BaseModule):
     """Pre-norm ViT block: ``x + attn(norm1(x))``, then ``x + ffn(norm2(x))``.
 
@@ -179,19 +227,11 @@ class VisionTransformer(BaseModule):
                  pretrained: Optional[str] = None,
                  init_cfg=None):
         super().__init__(pretrained_init_cfg(pretrained, init_cfg))
-        if isinstance(img_size, int):
-            img_size = to_2tuple(img_size)
-        elif len(img_size) == 1:
-            img_size = to_2tuple(img_size[0])
-        if len(img_size) != 2:
-            raise InvalidArgumentError(
-                f'VisionTransformer: img_size must be an int or (h, w), got '
-                f'{img_size!r}')
         if output_cls_token and not with_cls_token:
             raise InvalidArgumentError(
                 'VisionTransformer: output_cls_token=True needs '
                 'with_cls_token=True')
-        self.img_size = tuple(img_size)
+        self.img_size = img_size_pair(img_size, 'VisionTransformer')
         self.patch_size = patch_size
         self.interpolate_mode = interpolate_mode
         self.norm_eval = norm_eval
@@ -211,12 +251,7 @@ class VisionTransformer(BaseModule):
             torch.zeros(1, num_patches + 1, embed_dims))
         self.drop_after_pos = nn.Dropout(p=drop_rate)
 
-        if isinstance(out_indices, int):
-            out_indices = [num_layers - 1 if out_indices == -1
-                           else out_indices]
-        elif not isinstance(out_indices, (list, tuple)):
-            raise TypeError('out_indices must be an int, list or tuple')
-        self.out_indices = out_indices
+        self.out_indices = layer_indices(out_indices, num_layers)
 
         drop_path_rates = torch.linspace(0, drop_path_rate, num_layers,
                                          device='cpu').tolist()
@@ -259,19 +294,7 @@ class VisionTransformer(BaseModule):
         else:
             nn.init.trunc_normal_(self.pos_embed, std=.02)
             nn.init.trunc_normal_(self.cls_token, std=.02)
-            for name, m in self.named_modules():
-                if isinstance(m, nn.Linear):
-                    nn.init.trunc_normal_(m.weight, std=.02)
-                    if m.bias is not None:
-                        if 'ffn' in name:
-                            nn.init.normal_(m.bias, mean=0., std=1e-6)
-                        else:
-                            nn.init.constant_(m.bias, 0)
-                elif isinstance(m, nn.Conv2d):
-                    kaiming_init(m, mode='fan_in', bias=0.)
-                elif isinstance(m, (nn.modules.batchnorm._BatchNorm,
-                                    nn.GroupNorm, nn.LayerNorm)):
-                    constant_init(m, val=1.0, bias=0.)
+            jax_init_modules(self)
 
     def load_pretrained(self, checkpoint: str) -> None:
         """Load converted ViT weights (tools/model_converters/vit2mmseg.py,
@@ -371,7 +394,5 @@ class VisionTransformer(BaseModule):
     def train(self, mode: bool = True) -> 'VisionTransformer':
         super().train(mode)
         if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, nn.LayerNorm):
-                    m.eval()
+            eval_layer_norms(self)
         return self

@@ -9,6 +9,14 @@ from mmcv.cnn import ConvModule
 from mmseg.registry import MODELS
 
 
+def check_no_plugins(name: str, dcn, plugins) -> None:
+    """Raise unless ``dcn`` and ``plugins`` (0.28 arguments that UNet's
+    blocks do not support) are None."""
+    if dcn is not None or plugins is not None:
+        raise NotImplementedError(
+            f'{name}: dcn and plugins are not supported; set them to None')
+
+
 class UpConvBlock(nn.Module):
     """Upsample ``x`` to the skip features' size and channels, concatenate
     them (skip first) and apply ``conv_block``.
@@ -53,10 +61,7 @@ class UpConvBlock(nn.Module):
                  dcn=None,
                  plugins=None):
         super().__init__()
-        if dcn is not None or plugins is not None:
-            raise NotImplementedError(
-                'UpConvBlock: dcn and plugins are not supported; set them '
-                'to None')
+        check_no_plugins('UpConvBlock', dcn, plugins)
         self.conv_block = conv_block(
             in_channels=2 * skip_channels, out_channels=out_channels,
             num_convs=num_convs, stride=stride, dilation=dilation,
