@@ -1,6 +1,7 @@
 """``mmseg/compat/finder.py`` and the ``.pth`` file that installs it."""
 import json
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -14,13 +15,18 @@ PTH = 'mmseg_mmcv_names.pth'
 def run_python(code: str, site_dir=None, timeout=300):
     """``code`` in a fresh interpreter that finds this checkout's mmseg;
     with ``site_dir`` holding the repository's ``.pth``, as an installed
-    package has it in site-packages."""
+    package has it in site-packages. The interpreter's own site-packages
+    are on the path without their ``.pth`` files (``-S``), so an installed
+    copy of the ``.pth`` does not count."""
+    prefix = ('import site, sys; '
+              f'sys.path.extend({site.getsitepackages()!r})\n')
     if site_dir is not None:
         shutil.copy(REPO_ROOT / PTH, site_dir / PTH)
-        code = f'import site; site.addsitedir({str(site_dir)!r})\n' + code
+        prefix += f'site.addsitedir({str(site_dir)!r})\n'
     env = {'PYTHONPATH': str(REPO_ROOT), 'OMP_NUM_THREADS': '1',
            'PATH': '/usr/bin:/bin'}
-    result = subprocess.run([sys.executable, '-c', code], cwd=REPO_ROOT,
+    result = subprocess.run([sys.executable, '-S', '-c', prefix + code],
+                            cwd=REPO_ROOT,
                             env=env, capture_output=True, text=True,
                             timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
